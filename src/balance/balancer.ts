@@ -49,6 +49,12 @@ export interface BalanceOptions {
 export interface BalanceAlgorithm {
   /** the name on HAProxy's `balance` line */
   readonly name: string;
+  /**
+   * Whether the name carries a parenthesised argument, as in `hdr(<name>)` or `random(<draws>)`;
+   * absent means it never does. The registry passes that argument to `validate` and `build` as
+   * the first of `args`, the same shape as the config model's `Balance.args`.
+   */
+  readonly parenthesised?: 'required' | 'optional';
   /** whether the pick depends on the request (hashing); the rest ignore BalanceRequest */
   readonly usesRequest: boolean;
   /** validates the `balance` arguments; returns an error message or undefined */

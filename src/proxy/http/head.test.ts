@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { findHeadEnd, headerValue, listHas, parseRequestHead, parseResponseHead, type HeadFailure, type RequestHead } from './head.ts';
+
+function request(text: string): RequestHead | HeadFailure {
+  const buffer = Buffer.from(text, 'latin1');
+  const end = findHeadEnd(buffer);
+  assert.notEqual(end, -1, 'head end not found');
+  return parseRequestHead(buffer, 0, end);
+}
+
+function refused(text: string): string {
+  const result = request(text);
+  assert.equal(result.ok, false, `expected a refusal for ${JSON.stringify(text)}`);
+  return result.ok ? '' : result.reason;
+}
+
+test('a plain GET', () => {
+  const head = request('GET /index.html?a=1 HTTP/1.1\r\nHost: example.test\r\nUser-Agent: curl/8\r\nAccept: */*\r\n\r\n');
+  assert.ok(head.ok);
+  assert.equal(head.method, 'GET');
+  assert.equal(head.target, '/index.html?a=1');
+  assert.equal(head.version, 11);
+  assert.equal(head.host, 'example.test');
+  assert.equal(head.contentLength, -1);
+  assert.equal(head.chunked, false);
+  assert.equal(head.wantsClose, false);
+  assert.deepEqual(head.headers, ['Host', 'example.test', 'User-Agent', 'curl/8', 'Accept', '*/*']);
+  assert.equal(headerValue(head.headers, 'user-agent'), 'curl/8');
+});
+
+test('HTTP/1.0 closes unless it asks for keep-alive; Connection tokens are read as a list', () => {
+  const a = request('GET / HTTP/1.0\r\n\r\n');
+  assert.ok(a.ok && a.wantsClose);
+  const b = request('GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n');
+  assert.ok(b.ok && !b.wantsClose);
+  const c = request('GET / HTTP/1.1\r\nHost: x\r\nConnection: foo, close\r\n\r\n');
+  assert.ok(c.ok && c.wantsClose);
+  assert.ok(listHas('Upgrade , keep-alive', 'keep-alive'));
+  assert.ok(!listHas('keep-alive-ish', 'keep-alive'));
+});
+
+test('upgrade and expect are recognised', () => {
+  const ws = request('GET /chat HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  assert.ok(ws.ok);
+  assert.equal(ws.upgrade, 'websocket');
+  const e = request('POST /u HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n');
+  assert.ok(e.ok && e.expectContinue && e.contentLength === 5);
+});
+
+test('smuggling: conflicting or invalid Content-Length is refused', () => {
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n'), /conflicting/);
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 6\r\n\r\n'), /conflicting/);
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\n'), /invalid Content-Length/);
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0x5\r\n\r\n'), /invalid Content-Length/);
+  const same = request('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n');
+  assert.ok(same.ok && same.contentLength === 5);
+});
+
+test('smuggling: Transfer-Encoding must end in chunked, once, and never in HTTP/1.0', () => {
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n'), /chunked/);
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n'), /final/);
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n'), /more than once/);
+  assert.match(refused('POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n'), /HTTP\/1\.0/);
+  assert.match(refused('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \x0bchunked\r\n\r\n'), /invalid/);
+  const ok = request('POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n');
+  assert.ok(ok.ok && ok.chunked);
+});
+
+test('smuggling: Content-Length with Transfer-Encoding drops the length and closes after', () => {
+  const head = request('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n');
+  assert.ok(head.ok);
+  assert.equal(head.contentLength, -1);
+  assert.equal(head.chunked, true);
+  assert.equal(head.lengthConflict, true);
+  assert.equal(head.wantsClose, true);
+});
+
+test('bad bytes in names, values and the request line are refused', () => {
+  assert.match(refused('GET / HTTP/1.1\r\nHost : x\r\n\r\n'), /header name/);
+  assert.match(refused('GET / HTTP/1.1\r\nHost: x\r\nX-A: a\nb\r\n\r\n'), /header value/);
+  assert.match(refused('GET / HTTP/1.1\r\nHost: x\r\nX-A: a\x00b\r\n\r\n'), /header value/);
+  assert.match(refused('GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n'), /folding/);
+  assert.match(refused('GET /a b HTTP/1.1\r\nHost: x\r\n\r\n'), /version|request line/);
+  assert.match(refused('G(T / HTTP/1.1\r\nHost: x\r\n\r\n'), /method/);
+  assert.match(refused('GET / HTTP/2.0\r\nHost: x\r\n\r\n'), /version/);
+  assert.match(refused('GET / http/1.1\r\nHost: x\r\n\r\n'), /version/);
+  assert.match(refused('GET /\x7f HTTP/1.1\r\nHost: x\r\n\r\n'), /target/);
+  assert.match(refused('GET / HTTP/1.1\r\n\r\n'), /missing Host/);
+  assert.match(refused('GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'), /several Host/);
+});
+
+test('responses: status, reason, framing', () => {
+  const buffer = Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: keep-alive\r\n\r\nhello world\n', 'latin1');
+  const end = findHeadEnd(buffer);
+  const head = parseResponseHead(buffer, 0, end);
+  assert.ok(head.ok);
+  assert.equal(head.status, 200);
+  assert.equal(head.reason, 'OK');
+  assert.equal(head.contentLength, 12);
+  assert.equal(buffer.length - end, 12);
+  const noReason = Buffer.from('HTTP/1.1 204\r\n\r\n', 'latin1');
+  const h2 = parseResponseHead(noReason, 0, noReason.length);
+  assert.ok(h2.ok && h2.status === 204 && h2.reason === '');
+  const bad = Buffer.from('HTTP/1.1 20x OK\r\n\r\n', 'latin1');
+  assert.equal(parseResponseHead(bad, 0, bad.length).ok, false);
+});
+
+test('the head end is found across the buffer', () => {
+  assert.equal(findHeadEnd(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n')), -1);
+  assert.equal(findHeadEnd(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\nBODY')), 27);
+});

@@ -1,0 +1,1102 @@
+// One client connection in `mode http`: reads requests (keep-alive and pipelined), routes each to
+// a backend and server, streams bodies both ways without buffering them whole, reuses pooled
+// server connections, retries failed connects (redispatching when told), and answers with
+// HAProxy's pages when it must. One object per connection; per-request state lives in fields
+// that are reset, not reallocated.
+import type { Socket } from 'node:net';
+import type { BalanceRequest } from '../../balance/balancer.ts';
+import type { BackendRuntime, ConnectionMode, QueueWaiter } from '../backend.ts';
+import { Counter } from '../counters.ts';
+import type { DeadlineTicker, Expirable } from '../deadlines.ts';
+import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
+import type { LogContext } from '../log/log-context.ts';
+import type { ServerConnection, ServerConnectionOwner, ServerRuntime } from '../server-runtime.ts';
+import { ChunkedScanner } from './chunked.ts';
+import {
+  findHeadEnd,
+  headerValue,
+  nameIs,
+  parseRequestHead,
+  parseResponseHead,
+  responseHasNoBody,
+  type RequestHead,
+  type ResponseHead,
+} from './head.ts';
+import type { RequestView, ResponseView } from './message-view.ts';
+
+const Phase = {
+  /** between requests: waiting for the first byte (timeout http-keep-alive) */
+  idle: 0,
+  /** part of a request head arrived (timeout http-request) */
+  head: 1,
+  /** waiting in the backend queue for a server slot (timeout queue) */
+  queued: 2,
+  /** connecting to the server (timeout connect), or waiting for a retry */
+  connecting: 3,
+  /** request sent or being sent, response awaited or being relayed */
+  exchange: 4,
+  /** after 101 Switching Protocols: bytes pass both ways untouched (timeout tunnel) */
+  tunnel: 5,
+  closed: 6,
+} as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
+
+/** Bytes a client may pipeline ahead of the request being served before reading pauses */
+const maxPipelinedBytes = 64 * 1024;
+
+/** The request as rules, ACLs and balancers see it: built once per request from the parsed head */
+class RequestState implements RequestView, BalanceRequest {
+  method = '';
+  target = '';
+  version: 10 | 11 = 11;
+  headers: string[] = [];
+  readonly source: string;
+  readonly sourcePort: number;
+  readonly destination: string;
+  readonly destinationPort: number;
+  readonly frontend: string;
+
+  constructor(source: string, sourcePort: number, destination: string, destinationPort: number, frontend: string) {
+    this.source = source;
+    this.sourcePort = sourcePort;
+    this.destination = destination;
+    this.destinationPort = destinationPort;
+    this.frontend = frontend;
+  }
+
+  get uri(): string {
+    return this.target;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.headers, name.toLowerCase());
+  }
+}
+
+function strictest(a: ConnectionMode, b: ConnectionMode): ConnectionMode {
+  if (a === 'close' || b === 'close') return 'close';
+  if (a === 'server-close' || b === 'server-close') return 'server-close';
+  return 'keep-alive';
+}
+
+/** Writes a head back out after rules or connection handling changed it */
+function serializeHead(startLine: string, headers: readonly string[], drop: (name: string) => boolean, extra: string): Buffer {
+  let text = `${startLine}\r\n`;
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
+    if (drop(name)) continue;
+    text += `${name}: ${headers[i + 1] as string}\r\n`;
+  }
+  text += `${extra}\r\n`;
+  return Buffer.from(text, 'latin1');
+}
+
+const isConnectionHeader = (name: string): boolean => nameIs(name, 'connection') || nameIs(name, 'keep-alive') || nameIs(name, 'proxy-connection');
+const keepAllHeaders = (): boolean => false;
+
+export interface HttpSessionContext {
+  readonly frontend: FrontendRuntime;
+  readonly ticker: DeadlineTicker;
+  readonly gate: ConnectionGate;
+  /** process-wide live connection count for logs (%ac) */
+  readonly processConnections: { value: number };
+}
+
+export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaiter {
+  deadline = 0;
+  readonly #client: Socket;
+  readonly #frontend: FrontendRuntime;
+  readonly #ticker: DeadlineTicker;
+  readonly #gate: ConnectionGate;
+  readonly #context: HttpSessionContext;
+  readonly #view: RequestState;
+  #phase: Phase = Phase.idle;
+  /** client bytes not consumed yet (a partial head, or pipelined requests) */
+  #in: Buffer | undefined;
+  #clientPaused = false;
+
+  // ---- the transaction in progress ----
+  #request: RequestHead | undefined;
+  #backend: BackendRuntime | undefined;
+  #server: ServerRuntime | undefined;
+  #connection: ServerConnection | undefined;
+  /** request bytes held until the server connection is up (head, then any body received) */
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  /** whether any request byte went to the server on the current connection (then no retry) */
+  #sentToServer = false;
+  #requestBodyRemaining = 0;
+  #requestChunks: ChunkedScanner | undefined;
+  #requestDone = true;
+  #tried: Set<number> | undefined;
+  #retries = 0;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #responseBuffer: Buffer | undefined;
+  #response: ResponseHead | undefined;
+  #responseRemaining = 0;
+  #responseChunks: ChunkedScanner | undefined;
+  #responseUntilClose = false;
+  #responseNoBody = false;
+  #dechunk = false;
+  #responseStarted = false;
+  #closeAfter = false;
+  #mode: ConnectionMode = 'keep-alive';
+  #upgradeRequested = false;
+  #serverPaused = false;
+
+  // ---- figures for logs and stats ----
+  readonly #acceptedAt = Date.now();
+  #requestStartedAt = 0;
+  #headDoneAt = 0;
+  #queuedAt = 0;
+  #connectStartAt = 0;
+  #connectedAt = 0;
+  #responseAt = 0;
+  #status = -1;
+  #bytesOut = 0;
+  #bytesIn = 0;
+  #requestLine = '';
+  #termination = '--';
+  #redispatched = false;
+  #requests = 0;
+
+  constructor(client: Socket, context: HttpSessionContext) {
+    this.#client = client;
+    this.#context = context;
+    this.#frontend = context.frontend;
+    this.#ticker = context.ticker;
+    this.#gate = context.gate;
+    this.#view = new RequestState(
+      client.remoteAddress ?? '',
+      client.remotePort ?? 0,
+      client.localAddress ?? '',
+      client.localPort ?? 0,
+      context.frontend.name,
+    );
+    client.setNoDelay(true);
+    client.on('data', (chunk: Buffer) => this.#onClientData(chunk));
+    client.on('drain', () => this.#onClientDrain());
+    client.on('error', () => this.#setTermination('C', this.#stateLetter()));
+    client.on('end', () => this.#onClientEnd());
+    client.on('close', () => this.#onClientClose());
+    const fe = this.#frontend;
+    fe.counters.enter(fe.base, Counter.sessionsCurrent, Counter.sessionsMax);
+    fe.counters.add(fe.base, Counter.sessionsTotal);
+    fe.counters.set(fe.base, Counter.lastSessionAt, this.#acceptedAt);
+    context.processConnections.value++;
+    this.#ticker.add(this);
+    this.#arm(Phase.idle);
+  }
+
+  // ---- timeouts -----------------------------------------------------------------------------
+
+  #arm(phase: Phase): void {
+    this.#phase = phase;
+    const t = this.#frontend.timeouts;
+    const b = this.#backend?.timeouts;
+    let ms = 0;
+    switch (phase) {
+      case Phase.idle:
+        // HAProxy: http-keep-alive between requests, http-request for the first one
+        ms = this.#requests === 0 ? t.httpRequest || t.client : t.httpKeepAlive || t.httpRequest || t.client;
+        break;
+      case Phase.head:
+        ms = t.httpRequest || t.client;
+        break;
+      case Phase.queued:
+        ms = b?.queue || b?.connect || 0;
+        break;
+      case Phase.connecting:
+        ms = b?.connect ?? 0;
+        break;
+      case Phase.exchange:
+        ms = this.#requestDone ? (b?.server ?? 0) : t.client;
+        break;
+      case Phase.tunnel:
+        ms = b?.tunnel || Math.max(t.client, b?.server ?? 0);
+        break;
+    }
+    this.deadline = this.#ticker.after(ms);
+  }
+
+  expire(): void {
+    switch (this.#phase) {
+      case Phase.idle:
+        // between keep-alive requests the connection closes quietly; a first request that never
+        // came gets HAProxy's 408 (what `option http-ignore-probes` would silence)
+        this.#setTermination('c', 'R');
+        if (this.#requests === 0) this.#answerAndClose(408);
+        else this.#client.destroy();
+        return;
+      case Phase.head:
+        this.#setTermination('c', 'R');
+        this.#answerAndClose(408);
+        return;
+      case Phase.queued:
+        this.#backend?.dequeue(this);
+        this.#setTermination('s', 'Q');
+        this.#answer(503, true);
+        return;
+      case Phase.connecting:
+        this.#connection?.socket.destroy(new Error('Connection timeout'));
+        return;
+      case Phase.exchange:
+        if (this.#requestDone) {
+          this.#setTermination('s', this.#response === undefined ? 'H' : 'D');
+          this.#count(this.#backend, Counter.responseErrors);
+          if (!this.#responseStarted) this.#failTransaction(504);
+          else this.#destroyAll();
+        } else {
+          this.#setTermination('c', 'D');
+          this.#destroyAll();
+        }
+        return;
+      case Phase.tunnel:
+        this.#destroyAll();
+        return;
+    }
+  }
+
+  // ---- client side --------------------------------------------------------------------------
+
+  #onClientData(chunk: Buffer): void {
+    this.#bytesIn += chunk.length;
+    this.#frontend.counters.add(this.#frontend.base, Counter.bytesIn, chunk.length);
+    switch (this.#phase) {
+      case Phase.idle:
+      case Phase.head:
+        this.#in = this.#in === undefined ? chunk : Buffer.concat([this.#in, chunk]);
+        this.#readHead();
+        return;
+      case Phase.tunnel:
+        this.#toServer(chunk);
+        this.#arm(Phase.tunnel);
+        return;
+      case Phase.closed:
+        return;
+      default:
+        if (!this.#requestDone) {
+          const used = this.#feedRequestBody(chunk, 0);
+          if (used < chunk.length) this.#holdPipelined(chunk.subarray(used));
+          if (this.#phase === Phase.exchange) this.#arm(Phase.exchange);
+        } else {
+          this.#holdPipelined(chunk);
+        }
+    }
+  }
+
+  /** keeps bytes of the next request(s) until this one is answered, pausing a client that floods */
+  #holdPipelined(bytes: Buffer): void {
+    this.#in = this.#in === undefined ? bytes : Buffer.concat([this.#in, bytes]);
+    if (this.#in.length > maxPipelinedBytes && !this.#clientPaused) {
+      this.#clientPaused = true;
+      this.#client.pause();
+    }
+  }
+
+  #onClientDrain(): void {
+    if (this.#serverPaused && this.#connection !== undefined) {
+      this.#serverPaused = false;
+      this.#connection.socket.resume();
+    }
+    if (this.#phase === Phase.exchange) this.#arm(Phase.exchange);
+  }
+
+  /**
+   * The client half-closed (sent FIN). Sessions are created with allowHalfOpen so a client that
+   * writes its request and shuts down its side (`printf ... | nc`) still gets the answer; the
+   * connection then ends after the transaction in progress.
+   */
+  #onClientEnd(): void {
+    if (this.#phase === Phase.idle || this.#phase === Phase.head) {
+      this.#phase = Phase.closed;
+      this.#ticker.remove(this);
+      this.#client.end();
+      return;
+    }
+    this.#closeAfter = true;
+  }
+
+  #finalized = false;
+
+  #onClientClose(): void {
+    if (this.#finalized) return;
+    this.#finalized = true;
+    if (this.#phase !== Phase.idle && this.#phase !== Phase.closed && this.#termination === '--') this.#setTermination('C', this.#stateLetter());
+    const inTransaction = this.#request !== undefined;
+    this.#phase = Phase.closed;
+    this.#ticker.remove(this);
+    if (this.#retryTimer !== undefined) clearTimeout(this.#retryTimer);
+    if (this.#backend !== undefined) this.#backend.dequeue(this);
+    if (this.#connection !== undefined) {
+      // the server's answer has nowhere to go; its connection cannot be reused mid-response
+      this.#count(this.#backend, Counter.clientAborts);
+      const connection = this.#connection;
+      this.#connection = undefined;
+      connection.owner = undefined;
+      connection.socket.destroy();
+    }
+    if (inTransaction) this.#endTransaction(false);
+    const fe = this.#frontend;
+    fe.counters.leave(fe.base, Counter.sessionsCurrent);
+    this.#context.processConnections.value--;
+    this.#gate.done();
+  }
+
+  // ---- request head -------------------------------------------------------------------------
+
+  #readHead(): void {
+    const input = this.#in;
+    if (input === undefined || input.length === 0) return;
+    if (this.#phase === Phase.idle) {
+      this.#requestStartedAt = Date.now();
+      this.#arm(Phase.head);
+    }
+    const end = findHeadEnd(input);
+    if (end === -1) {
+      if (input.length > this.#frontend.maxHeadBytes) {
+        this.#count(undefined, Counter.requestErrors);
+        this.#setTermination('P', 'R');
+        this.#requestLine = '<BADREQ>';
+        this.#answerAndClose(400);
+      }
+      return;
+    }
+    const head = parseRequestHead(input, 0, end);
+    this.#requests++;
+    this.#headDoneAt = Date.now();
+    if (!head.ok) {
+      this.#count(undefined, Counter.requestErrors);
+      this.#setTermination('P', 'R');
+      this.#requestLine = '<BADREQ>';
+      this.#answerAndClose(400);
+      return;
+    }
+    this.#in = end < input.length ? input.subarray(end) : undefined;
+    this.#startTransaction(head, input.subarray(0, end));
+  }
+
+  #startTransaction(head: RequestHead, rawHead: Buffer): void {
+    const fe = this.#frontend;
+    const http = fe.http;
+    if (http === undefined) return;
+    fe.counters.add(fe.base, Counter.requestsTotal);
+    this.#request = head;
+    const view = this.#view;
+    view.method = head.method;
+    view.target = head.target;
+    view.version = head.version;
+    view.headers = head.headers;
+    this.#requestLine = `${head.method} ${head.target} HTTP/1.${head.version === 11 ? 1 : 0}`;
+    this.#requestDone = head.contentLength <= 0 && !head.chunked;
+    this.#requestBodyRemaining = head.contentLength > 0 ? head.contentLength : 0;
+    this.#requestChunks = head.chunked ? new ChunkedScanner() : undefined;
+    this.#upgradeRequested = head.upgrade !== undefined;
+    this.#closeAfter = head.wantsClose;
+    this.#mode = fe.connectionMode;
+
+    const front = http.frontendRequest(view);
+    if (front.verdict.kind === 'response') {
+      this.#count(undefined, Counter.deniedRequests);
+      this.#answerVerdict(front.verdict.bytes, front.verdict.close, front.verdict.status);
+      return;
+    }
+    const backend = http.chooseBackend(view);
+    if (backend === undefined) {
+      this.#setTermination('P', 'R');
+      this.#answer(503, false);
+      return;
+    }
+    this.#backend = backend;
+    backend.active++;
+    this.#mode = strictest(fe.connectionMode, backend.connectionMode);
+    if (this.#mode === 'close') this.#closeAfter = true;
+    const back = http.backendRequest(backend, view);
+    if (back.verdict.kind === 'response') {
+      this.#count(backend, Counter.deniedRequests);
+      this.#answerVerdict(back.verdict.bytes, back.verdict.close, back.verdict.status);
+      return;
+    }
+    // the head goes out untouched unless a rule, the connection mode or framing asks otherwise;
+    // an upgrade keeps its Connection header whatever the mode, or it could not happen
+    const serverShouldClose = this.#mode !== 'keep-alive' && !this.#upgradeRequested;
+    const rewrite = front.modified || back.modified || serverShouldClose || head.lengthConflict;
+    let outgoing = rawHead;
+    if (rewrite) {
+      const startLine = `${view.method} ${view.target} HTTP/1.${head.version === 11 ? 1 : 0}`;
+      const drop = head.lengthConflict
+        ? (name: string): boolean => nameIs(name, 'content-length') || (serverShouldClose && isConnectionHeader(name))
+        : serverShouldClose
+          ? isConnectionHeader
+          : keepAllHeaders;
+      outgoing = serializeHead(startLine, view.headers, drop, serverShouldClose ? 'Connection: close\r\n' : '');
+    }
+    this.#pending.push(outgoing);
+    this.#pendingBytes = outgoing.length;
+    // body bytes that arrived with the head
+    if (!this.#requestDone && this.#in !== undefined) {
+      const input = this.#in;
+      const used = this.#feedRequestBody(input, 0);
+      this.#in = used < input.length ? input.subarray(used) : undefined;
+    }
+    this.#retries = 0;
+    this.#tried = undefined;
+    this.#connect();
+  }
+
+  /** takes request body bytes from `chunk[start..]`; returns the index where this body ended */
+  #feedRequestBody(chunk: Buffer, start: number): number {
+    let end = chunk.length;
+    if (this.#requestChunks !== undefined) {
+      const used = this.#requestChunks.scan(chunk, start, end);
+      end = start + used;
+      if (this.#requestChunks.error !== undefined) {
+        this.#count(this.#backend, Counter.requestErrors);
+        this.#setTermination('P', 'D');
+        if (!this.#responseStarted && !this.#sentToServer) this.#answerAndClose(400);
+        else this.#destroyAll();
+        return chunk.length;
+      }
+      if (this.#requestChunks.done) this.#requestDone = true;
+    } else {
+      const take = Math.min(this.#requestBodyRemaining, end - start);
+      end = start + take;
+      this.#requestBodyRemaining -= take;
+      if (this.#requestBodyRemaining === 0) this.#requestDone = true;
+    }
+    if (end > start) this.#toServer(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    if (this.#requestDone && this.#phase === Phase.exchange) this.#arm(Phase.exchange);
+    return end;
+  }
+
+  /** request bytes toward the server: written when connected, held while connecting */
+  #toServer(bytes: Buffer): void {
+    const connection = this.#connection;
+    if (connection === undefined || !connection.connected) {
+      this.#pending.push(bytes);
+      this.#pendingBytes += bytes.length;
+      return;
+    }
+    this.#sentToServer = true;
+    if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
+    if (!connection.socket.write(bytes) && !this.#clientPaused) {
+      // the server reads slower than the client sends: stop reading the client until it drains
+      this.#clientPaused = true;
+      this.#client.pause();
+    }
+  }
+
+  onServerDrain(): void {
+    if (this.#clientPaused && (this.#in === undefined || this.#in.length <= maxPipelinedBytes)) {
+      this.#clientPaused = false;
+      this.#client.resume();
+    }
+  }
+
+  // ---- server side --------------------------------------------------------------------------
+
+  #connect(): void {
+    const backend = this.#backend;
+    if (backend === undefined) return;
+    const server = backend.choose(this.#view, this.#tried);
+    if (server === undefined) {
+      if (backend.hasCapacityLater() && backend.enqueue(this)) {
+        if (this.#queuedAt === 0) this.#queuedAt = Date.now();
+        this.#arm(Phase.queued);
+        return;
+      }
+      this.#setTermination('s', 'C');
+      this.#failTransaction(503);
+      return;
+    }
+    this.#server = server;
+    backend.acquire(server);
+    this.#connectStartAt = Date.now();
+    // an idle pooled connection saves a handshake; if it turns out closed before answering,
+    // the request is replayed on a fresh one (see onServerClose)
+    const idle = this.#upgradeRequested ? undefined : server.takeIdle();
+    if (idle !== undefined) {
+      idle.owner = this;
+      idle.uses++;
+      this.#connection = idle;
+      server.counters.add(server.base, Counter.connectionsReused);
+      this.#onConnected(idle);
+      return;
+    }
+    this.#open(server);
+  }
+
+  #open(server: ServerRuntime): void {
+    const connection = server.connect(this);
+    this.#connection = connection;
+    connection.socket.once('connect', () => {
+      if (connection !== this.#connection || connection.closed) return;
+      connection.connected = true;
+      connection.uses++;
+      this.#onConnected(connection);
+    });
+    this.#arm(Phase.connecting);
+  }
+
+  wake(): void {
+    if (this.#phase !== Phase.queued) return;
+    this.#connect();
+  }
+
+  #onConnected(connection: ServerConnection): void {
+    this.#connectedAt = Date.now();
+    this.#sentToServer = false;
+    this.#arm(Phase.exchange);
+    const pending = this.#pending;
+    if (pending.length > 0) {
+      const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, this.#pendingBytes);
+      // keep a copy for a replay until the server has started answering
+      this.#pending = connection.uses > 1 && this.#requestDone ? [bytes] : [];
+      this.#pendingBytes = this.#pending.length > 0 ? bytes.length : 0;
+      this.#sentToServer = true;
+      if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
+      if (!connection.socket.write(bytes) && !this.#clientPaused) {
+        this.#clientPaused = true;
+        this.#client.pause();
+      }
+    }
+  }
+
+  onServerClose(connection: ServerConnection, error: Error | undefined): void {
+    if (connection !== this.#connection) return;
+    this.#connection = undefined;
+    const backend = this.#backend;
+    const server = this.#server;
+    if (backend === undefined || server === undefined) return;
+    if (this.#phase === Phase.connecting || (this.#phase === Phase.exchange && !connection.connected)) {
+      this.#count(backend, Counter.connectionErrors);
+      server.counters.add(server.base, Counter.connectionErrors);
+      this.#retryConnect(error);
+      return;
+    }
+    if (this.#phase === Phase.tunnel) {
+      this.#client.end();
+      return;
+    }
+    if (this.#phase !== Phase.exchange) return;
+    if (this.#response === undefined && this.#responseBuffer === undefined && connection.uses > 1 && this.#pending.length > 0) {
+      // a pooled connection the server had closed: the request never reached it, send it again
+      backend.release(server);
+      this.#server = undefined;
+      this.#connect();
+      return;
+    }
+    if (this.#responseUntilClose && this.#response !== undefined) {
+      this.#responseDone = true;
+      this.#closeAfter = true;
+      this.#finishTransaction();
+      return;
+    }
+    this.#setTermination('S', this.#response === undefined ? 'H' : 'D');
+    this.#count(backend, Counter.responseErrors);
+    server.counters.add(server.base, Counter.serverAborts);
+    if (!this.#responseStarted) this.#failTransaction(502);
+    else this.#destroyAll();
+  }
+
+  #retryConnect(error: Error | undefined): void {
+    const backend = this.#backend;
+    const server = this.#server;
+    if (backend === undefined || server === undefined) return;
+    backend.release(server);
+    this.#server = undefined;
+    if (this.#retries >= backend.retries) {
+      this.#setTermination(error?.message === 'Connection timeout' ? 's' : 'S', 'C');
+      this.#failTransaction(503);
+      return;
+    }
+    this.#retries++;
+    this.#count(backend, Counter.retries);
+    server.counters.add(server.base, Counter.retries);
+    const redispatch = backend.redispatchOn(this.#retries);
+    if (redispatch) {
+      (this.#tried ??= new Set()).add(server.index);
+      this.#redispatched = true;
+      this.#count(backend, Counter.redispatches);
+      this.#connect();
+      return;
+    }
+    // HAProxy waits min(timeout connect, 1s) before retrying the same server, so a server that
+    // is restarting is not hammered; the session stays in the connecting phase meanwhile
+    const delay = Math.min(backend.timeouts.connect || 1000, 1000);
+    this.#arm(Phase.connecting);
+    this.deadline = 0;
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = undefined;
+      if (this.#phase !== Phase.connecting) return;
+      (this.#tried ??= new Set()).delete(server.index);
+      this.#connectSame(server);
+    }, delay);
+  }
+
+  /** a retry on the same server (no redispatch) */
+  #connectSame(server: ServerRuntime): void {
+    const backend = this.#backend;
+    if (backend === undefined) return;
+    if (!server.serving) {
+      // it was marked down meanwhile: pick again rather than insist
+      this.#connect();
+      return;
+    }
+    this.#server = server;
+    backend.acquire(server);
+    this.#connectStartAt = Date.now();
+    this.#open(server);
+  }
+
+  onServerData(connection: ServerConnection, chunk: Buffer): void {
+    if (connection !== this.#connection) return;
+    const backend = this.#backend;
+    if (backend !== undefined) backend.counters.add(backend.base, Counter.bytesOut, chunk.length);
+    if (this.#phase === Phase.tunnel) {
+      this.#toClient(chunk);
+      this.#arm(Phase.tunnel);
+      return;
+    }
+    if (this.#phase !== Phase.exchange) return;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (this.#response === undefined) {
+      this.#responseBuffer = this.#responseBuffer === undefined ? chunk : Buffer.concat([this.#responseBuffer, chunk]);
+      this.#readResponseHead();
+    } else {
+      this.#feedResponseBody(chunk, 0);
+    }
+    if (this.#phase === Phase.exchange) this.#arm(Phase.exchange);
+  }
+
+  #readResponseHead(): void {
+    for (;;) {
+      const input = this.#responseBuffer;
+      if (input === undefined) return;
+      const end = findHeadEnd(input);
+      if (end === -1) {
+        if (input.length > this.#frontend.maxHeadBytes) this.#badResponse();
+        return;
+      }
+      const head = parseResponseHead(input, 0, end);
+      if (!head.ok) {
+        this.#badResponse();
+        return;
+      }
+      const rest = end < input.length ? input.subarray(end) : undefined;
+      if (head.status >= 100 && head.status < 200 && head.status !== 101) {
+        // interim responses (100 Continue, 103 Early Hints) go to the client as they are
+        this.#toClient(input.subarray(0, end));
+        this.#responseBuffer = rest;
+        continue;
+      }
+      this.#responseBuffer = undefined;
+      this.#startResponse(head, input.subarray(0, end), rest);
+      return;
+    }
+  }
+
+  #badResponse(): void {
+    const backend = this.#backend;
+    this.#count(backend, Counter.responseErrors);
+    if (this.#server !== undefined) this.#server.counters.add(this.#server.base, Counter.responseErrors);
+    this.#setTermination('S', 'H');
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection !== undefined) {
+      connection.owner = undefined;
+      connection.socket.destroy();
+    }
+    this.#failTransaction(502);
+  }
+
+  #startResponse(head: ResponseHead, rawHead: Buffer, rest: Buffer | undefined): void {
+    const request = this.#request;
+    const backend = this.#backend;
+    const http = this.#frontend.http;
+    if (request === undefined || backend === undefined || http === undefined) return;
+    this.#response = head;
+    this.#responseAt = Date.now();
+    this.#status = head.status;
+    this.#responseNoBody = responseHasNoBody(head.status, request.method);
+    const upgrading = head.status === 101 && this.#upgradeRequested;
+    this.#responseUntilClose = !this.#responseNoBody && !upgrading && head.contentLength < 0 && !head.chunked;
+    this.#responseRemaining = this.#responseNoBody ? 0 : Math.max(0, head.contentLength);
+    this.#responseChunks = !this.#responseNoBody && head.chunked ? new ChunkedScanner() : undefined;
+    // an HTTP/1.0 client cannot read chunked framing: strip it and close at the end instead
+    this.#dechunk = request.version === 10 && this.#responseChunks !== undefined;
+    if (head.wantsClose || this.#responseUntilClose || this.#dechunk) this.#closeAfter = this.#closeAfter || this.#responseUntilClose || this.#dechunk;
+
+    let modified = false;
+    let responseView: ResponseView | undefined;
+    if (http.hasResponseRules(backend)) {
+      responseView = {
+        status: head.status,
+        reason: head.reason,
+        version: head.version,
+        headers: head.headers,
+        request: this.#view,
+        backend: backend.name,
+        ...(this.#server === undefined ? {} : { server: this.#server.name }),
+      };
+      const outcome = http.response(backend, responseView);
+      if (outcome.verdict.kind === 'response') {
+        this.#count(backend, Counter.deniedResponses);
+        const connection = this.#connection;
+        this.#connection = undefined;
+        if (connection !== undefined) {
+          connection.owner = undefined;
+          connection.socket.destroy();
+        }
+        this.#releaseServer();
+        this.#answerVerdict(outcome.verdict.bytes, outcome.verdict.close, outcome.verdict.status);
+        return;
+      }
+      modified = outcome.modified;
+    }
+    this.#countStatus(this.#status);
+
+    // what the client must be told about the connection, when the server's head does not say it
+    const client10KeepAlive = request.version === 10 && !this.#closeAfter;
+    const announceClose = this.#closeAfter && !head.wantsClose && !upgrading;
+    const needsRewrite = modified || client10KeepAlive || announceClose || this.#dechunk || head.lengthConflict;
+    let out = rawHead;
+    if (needsRewrite) {
+      const status = responseView?.status ?? head.status;
+      const reason = responseView?.reason ?? head.reason;
+      const headers = responseView?.headers ?? head.headers;
+      const startLine = `HTTP/1.1 ${status}${reason === '' ? '' : ` ${reason}`}`;
+      const dechunk = this.#dechunk;
+      const drop = (name: string): boolean =>
+        isConnectionHeader(name) || (dechunk && nameIs(name, 'transfer-encoding')) || (head.lengthConflict && nameIs(name, 'content-length'));
+      const extra = this.#closeAfter ? 'connection: close\r\n' : request.version === 10 ? 'connection: keep-alive\r\n' : '';
+      out = serializeHead(startLine, headers, drop, extra);
+    }
+    this.#responseStarted = true;
+    if (upgrading) {
+      this.#toClient(out);
+      this.#startTunnel(rest);
+      return;
+    }
+    if (this.#responseNoBody) {
+      this.#responseDone = true;
+      this.#toClient(out);
+      this.#finishTransaction();
+      return;
+    }
+    this.#responseDone = false;
+    if (rest === undefined) {
+      this.#toClient(out);
+      return;
+    }
+    if (!needsRewrite && !this.#dechunk && !this.#responseUntilClose && this.#responseChunks === undefined && rest.length <= this.#responseRemaining) {
+      // the common case: head and body arrived together and nothing changes: one write
+      this.#responseRemaining -= rest.length;
+      this.#toClient(Buffer.concat([out, rest]));
+      if (this.#responseRemaining === 0) {
+        this.#responseDone = true;
+        this.#finishTransaction();
+      }
+      return;
+    }
+    this.#toClient(out);
+    this.#feedResponseBody(rest, 0);
+  }
+
+  #feedResponseBody(chunk: Buffer, start: number): void {
+    let end = chunk.length;
+    if (this.#responseUntilClose) {
+      this.#toClient(start === 0 ? chunk : chunk.subarray(start));
+      return;
+    }
+    if (this.#responseChunks !== undefined) {
+      const scanner = this.#responseChunks;
+      const used = this.#dechunk
+        ? scanner.scan(chunk, start, end, (data) => this.#toClient(data))
+        : scanner.scan(chunk, start, end);
+      end = start + used;
+      if (scanner.error !== undefined) {
+        this.#setTermination('S', 'D');
+        this.#count(this.#backend, Counter.responseErrors);
+        this.#destroyAll();
+        return;
+      }
+      if (!this.#dechunk && end > start) this.#toClient(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+      if (scanner.done) this.#responseDone = true;
+    } else {
+      const take = Math.min(this.#responseRemaining, end - start);
+      end = start + take;
+      this.#responseRemaining -= take;
+      if (take > 0) this.#toClient(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+      if (this.#responseRemaining === 0) this.#responseDone = true;
+    }
+    if (end < chunk.length) {
+      // bytes after the response: the server broke framing, never reuse this connection
+      this.#closeServerAfter = true;
+    }
+    if (this.#responseDone) this.#finishTransaction();
+  }
+
+  #closeServerAfter = false;
+  #responseDone = false;
+
+  #toClient(bytes: Buffer): void {
+    this.#bytesOut += bytes.length;
+    this.#frontend.counters.add(this.#frontend.base, Counter.bytesOut, bytes.length);
+    if (!this.#client.write(bytes) && this.#connection !== undefined && !this.#serverPaused) {
+      // the client reads slower than the server sends: stop reading the server until it drains
+      this.#serverPaused = true;
+      this.#connection.socket.pause();
+    }
+  }
+
+  #startTunnel(rest: Buffer | undefined): void {
+    this.#phase = Phase.tunnel;
+    if (rest !== undefined) this.#toClient(rest);
+    const pipelined = this.#in;
+    this.#in = undefined;
+    if (pipelined !== undefined) this.#toServer(pipelined);
+    if (this.#clientPaused) {
+      this.#clientPaused = false;
+      this.#client.resume();
+    }
+    this.#arm(Phase.tunnel);
+  }
+
+  // ---- end of a transaction -----------------------------------------------------------------
+
+  #finishTransaction(): void {
+    if (!this.#requestDone) {
+      // the server answered before the request body ended (an early 413, say): the rest of the
+      // body cannot be told from the next request, so this connection ends after the answer
+      this.#closeAfter = true;
+    }
+    const connection = this.#connection;
+    this.#connection = undefined;
+    const server = this.#server;
+    const reusable =
+      connection !== undefined &&
+      server !== undefined &&
+      this.#mode === 'keep-alive' &&
+      this.#requestDone &&
+      this.#response !== undefined &&
+      !this.#response.wantsClose &&
+      !this.#responseUntilClose &&
+      !this.#closeServerAfter;
+    if (connection !== undefined) {
+      if (this.#serverPaused) {
+        this.#serverPaused = false;
+        connection.socket.resume();
+      }
+      if (reusable && server !== undefined) server.keepIdle(connection);
+      else {
+        connection.owner = undefined;
+        connection.socket.destroy();
+      }
+    }
+    this.#endTransaction(true);
+    if (this.#closeAfter) {
+      this.#phase = Phase.closed;
+      this.#ticker.remove(this);
+      this.#client.end();
+      return;
+    }
+    this.#arm(Phase.idle);
+    if (this.#clientPaused) {
+      this.#clientPaused = false;
+      this.#client.resume();
+    }
+    if (this.#in !== undefined) this.#readHead();
+  }
+
+  #releaseServer(): void {
+    if (this.#backend !== undefined && this.#server !== undefined) this.#backend.release(this.#server);
+    this.#server = undefined;
+  }
+
+  /** logs, counts and resets per-request state; `complete` is false when the client went away */
+  #endTransaction(complete: boolean): void {
+    this.#releaseServer();
+    if (this.#backend !== undefined) this.#backend.active--;
+    this.#log();
+    if (!complete) return;
+    this.#request = undefined;
+    this.#response = undefined;
+    this.#responseBuffer = undefined;
+    this.#responseChunks = undefined;
+    this.#requestChunks = undefined;
+    this.#responseStarted = false;
+    this.#responseDone = false;
+    this.#responseUntilClose = false;
+    this.#closeServerAfter = false;
+    this.#dechunk = false;
+    this.#requestDone = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#backend = undefined;
+    this.#tried = undefined;
+    this.#retries = 0;
+    this.#redispatched = false;
+    this.#status = -1;
+    this.#queuedAt = 0;
+    this.#connectStartAt = 0;
+    this.#connectedAt = 0;
+    this.#responseAt = 0;
+    this.#termination = '--';
+    this.#bytesIn = 0;
+    this.#bytesOut = 0;
+  }
+
+  /** the transaction cannot be served: answer with HAProxy's page and keep the client if we can */
+  #failTransaction(status: number): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection !== undefined) {
+      connection.owner = undefined;
+      connection.socket.destroy();
+    }
+    this.#answer(status, !this.#requestDone || this.#closeAfter);
+  }
+
+  /** sends one of the proxy's own pages as the response to the current request */
+  #answer(status: number, close: boolean): void {
+    const bytes = this.#frontend.errorPages.get(status, close);
+    const closing = close || this.#frontend.errorPages.isOverridden(status) || !this.#requestDone;
+    this.#answerVerdict(bytes, closing, status);
+  }
+
+  #answerAndClose(status: number): void {
+    this.#answerVerdict(this.#frontend.errorPages.get(status, true), true, status);
+  }
+
+  #answerVerdict(bytes: Buffer, close: boolean, status: number): void {
+    this.#status = status;
+    this.#countStatus(status);
+    this.#responseStarted = true;
+    this.#responseDone = true;
+    this.#response = undefined;
+    // a request body we have not read would be taken for the next request: close instead
+    if (close || !this.#requestDone) this.#closeAfter = true;
+    this.#bytesOut += bytes.length;
+    this.#frontend.counters.add(this.#frontend.base, Counter.bytesOut, bytes.length);
+    if (this.#closeAfter) {
+      this.#endTransaction(true);
+      this.#phase = Phase.closed;
+      this.#ticker.remove(this);
+      this.#client.end(bytes);
+      return;
+    }
+    this.#client.write(bytes);
+    this.#endTransaction(true);
+    this.#arm(Phase.idle);
+    if (this.#in !== undefined) this.#readHead();
+  }
+
+  #destroyAll(): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    if (connection !== undefined) {
+      connection.owner = undefined;
+      connection.socket.destroy();
+    }
+    this.#client.destroy();
+  }
+
+  // ---- bookkeeping --------------------------------------------------------------------------
+
+  #count(backend: BackendRuntime | undefined, counter: Counter): void {
+    const fe = this.#frontend;
+    if (counter === Counter.requestErrors || counter === Counter.deniedRequests) fe.counters.add(fe.base, counter);
+    if (backend !== undefined) backend.counters.add(backend.base, counter);
+  }
+
+  #countStatus(status: number): void {
+    const counter =
+      status >= 500 ? Counter.http5xx : status >= 400 ? Counter.http4xx : status >= 300 ? Counter.http3xx : status >= 200 ? Counter.http2xx : status >= 100 ? Counter.http1xx : Counter.httpOther;
+    const fe = this.#frontend;
+    fe.counters.add(fe.base, counter);
+    const backend = this.#backend;
+    if (backend !== undefined) backend.counters.add(backend.base, counter);
+    const server = this.#server;
+    if (server !== undefined) server.counters.add(server.base, counter);
+  }
+
+  #setTermination(cause: string, state: string): void {
+    if (this.#termination === '--') this.#termination = `${cause}${state}`;
+  }
+
+  #stateLetter(): string {
+    switch (this.#phase) {
+      case Phase.idle:
+      case Phase.head:
+        return 'R';
+      case Phase.queued:
+        return 'Q';
+      case Phase.connecting:
+        return 'C';
+      case Phase.exchange:
+        return this.#response === undefined ? 'H' : 'D';
+      default:
+        return 'D';
+    }
+  }
+
+  #log(): void {
+    const log = this.#frontend.log;
+    if (log === undefined) return;
+    if (this.#frontend.dontLogNull && this.#requestLine === '' && this.#bytesIn === 0) return;
+    const now = Date.now();
+    const start = this.#requestStartedAt || this.#acceptedAt;
+    const backend = this.#backend;
+    const server = this.#server;
+    const since = (t: number, from: number): number => (t === 0 || from === 0 ? -1 : t - from);
+    const context: LogContext = {
+      clientIp: this.#view.source,
+      clientPort: this.#view.sourcePort,
+      frontendIp: this.#view.destination,
+      frontendPort: this.#view.destinationPort,
+      acceptDate: this.#acceptedAt,
+      requestDate: start,
+      frontend: this.#frontend.name,
+      frontendTransport: this.#frontend.name,
+      backend: backend?.name ?? this.#frontend.name,
+      server: server?.name ?? '<NOSRV>',
+      serverIp: server?.host ?? '-',
+      serverPort: server?.port ?? 0,
+      timeRequest: since(this.#headDoneAt, start),
+      timeQueue: this.#queuedAt === 0 ? (this.#connectStartAt === 0 ? -1 : 0) : since(this.#connectStartAt, this.#queuedAt),
+      timeConnect: since(this.#connectedAt, this.#connectStartAt),
+      timeResponse: since(this.#responseAt, this.#connectedAt),
+      timeActive: now - (this.#headDoneAt || start),
+      timeTotal: now - this.#acceptedAt,
+      timeHandshake: 0,
+      timeIdle: start - this.#acceptedAt,
+      status: this.#status,
+      bytesRead: this.#bytesOut,
+      bytesUploaded: this.#bytesIn,
+      terminationState: this.#termination,
+      terminationStateCookie: `${this.#termination}--`,
+      capturedRequestCookie: '-',
+      capturedResponseCookie: '-',
+      activeConnections: this.#context.processConnections.value,
+      frontendConnections: this.#gate.active,
+      backendConnections: backend?.active ?? 0,
+      serverConnections: server?.active ?? 0,
+      retries: this.#retries,
+      redispatched: this.#redispatched,
+      serverQueue: 0,
+      backendQueue: backend?.queueLength ?? 0,
+      capturedRequestHeaders: [],
+      capturedResponseHeaders: [],
+      requestLine: this.#requestLine,
+      method: this.#request?.method ?? '',
+      uri: this.#request?.target ?? '',
+      httpVersion: this.#request === undefined ? '' : this.#request.version === 11 ? 'HTTP/1.1' : 'HTTP/1.0',
+      uniqueId: '',
+      processId: process.pid,
+      hostname: '',
+    };
+    log(context);
+  }
+}

@@ -1,0 +1,91 @@
+// Reads the files given with -f, each in its own format (detected or forced), into typed models.
+import { readFileSync } from 'node:fs';
+import { DiagnosticCode, Diagnostics } from './diagnostics.ts';
+import type { ConfigFormat, FormatName, LoadContext } from './format.ts';
+import { haproxyFormat } from './haproxy/format.ts';
+import type { HaproxyConfig } from './haproxy/model.ts';
+import { createKeepalivedFormat } from './keepalived/format.ts';
+import type { KeepalivedConfig } from './keepalived/model.ts';
+import { Requirements } from './requirements.ts';
+
+export interface LoadOptions {
+  /** force one format for every file instead of detecting it */
+  readonly format?: FormatName;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** keepalived's `-i`: selects `@name` conditional lines */
+  readonly configId?: string;
+}
+
+export interface LoadedConfig {
+  readonly haproxy?: { readonly files: readonly string[]; readonly model: HaproxyConfig };
+  readonly keepalived?: { readonly files: readonly string[]; readonly model: KeepalivedConfig };
+  readonly diagnostics: Diagnostics;
+  readonly requirements: Requirements;
+}
+
+export function formatRegistry(configId?: string): Readonly<Record<FormatName, ConfigFormat<unknown>>> {
+  return {
+    haproxy: haproxyFormat,
+    keepalived: configId === undefined ? createKeepalivedFormat() : createKeepalivedFormat({ configId }),
+  };
+}
+
+/**
+ * Detects each file's format from its content, then loads all files of one format together (in
+ * the order given), as `haproxy -f a -f b` does. A file that cannot be read is an error here.
+ */
+export function loadConfigs(files: readonly string[], options: LoadOptions = {}): LoadedConfig {
+  const diagnostics = new Diagnostics();
+  const requirements = new Requirements();
+  const context: LoadContext = { diagnostics, requirements, env: options.env ?? process.env };
+  const registry = formatRegistry(options.configId);
+  const byFormat = new Map<FormatName, string[]>();
+  for (const file of files) {
+    const format = options.format ?? detectFormat(file, registry, diagnostics);
+    if (format === undefined) continue;
+    byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
+  }
+  const haproxyFiles = byFormat.get('haproxy');
+  const keepalivedFiles = byFormat.get('keepalived');
+  return {
+    diagnostics,
+    requirements,
+    ...(haproxyFiles === undefined ? {} : { haproxy: { files: haproxyFiles, model: haproxyFormat.load(haproxyFiles, context) } }),
+    ...(keepalivedFiles === undefined
+      ? {}
+      : { keepalived: { files: keepalivedFiles, model: (registry.keepalived as ConfigFormat<KeepalivedConfig>).load(keepalivedFiles, context) } }),
+  };
+}
+
+function detectFormat(
+  file: string,
+  registry: Readonly<Record<FormatName, ConfigFormat<unknown>>>,
+  diagnostics: Diagnostics,
+): FormatName | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : String(error);
+    diagnostics.error({ file, line: 1, column: 1 }, '', `Cannot read config file "${file}": ${reason}`, {
+      code: DiagnosticCode.include,
+    });
+    return undefined;
+  }
+  let best: FormatName | undefined;
+  let bestScore = 0;
+  for (const format of Object.values(registry)) {
+    const score = format.sniff(text);
+    if (score > bestScore) {
+      best = format.name;
+      bestScore = score;
+    }
+  }
+  if (best === undefined) {
+    diagnostics.error({ file, line: 1, column: 1 }, '', `Cannot tell whether "${file}" is a haproxy.cfg or a keepalived.conf`, {
+      code: DiagnosticCode.structure,
+      hint: 'name it with --format haproxy or --format keepalived',
+    });
+  }
+  return best;
+}

@@ -1,0 +1,18 @@
+// A part of vigil that runs from the loaded configuration (the proxy, VRRP, L4 virtual servers).
+// The daemon starts every subsystem that claims a part of the config, in registry order.
+import type { LoadedConfig } from '../config/load.ts';
+
+export interface RunningSubsystem {
+  /** stops cleanly (SIGTERM): VRRP sends priority 0, the proxy closes listeners */
+  stop(): Promise<void>;
+}
+
+export interface Subsystem {
+  readonly name: string;
+  /** true when the config has something for this subsystem to run */
+  wants(config: LoadedConfig): boolean;
+  start(config: LoadedConfig, log: (line: string) => void): Promise<RunningSubsystem>;
+}
+
+/** Filled as subsystems land; see docs/keywords.md for what each config keyword does today */
+export const subsystems: Subsystem[] = [];

@@ -1,17 +1,25 @@
 // `vigil run -f FILE...`: load, validate, then run in the foreground until SIGTERM/SIGINT.
+// Without -f it runs the built-in demo (two web servers of its own behind a balancer).
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, sortDiagnostics } from '../config/diagnostics.ts';
 import type { FormatName } from '../config/format.ts';
 import { LinuxHostFacts, verifyRequirements } from '../config/host-facts.ts';
 import { loadConfigs } from '../config/load.ts';
-import { subsystems, type RunningSubsystem } from '../daemon/subsystem.ts';
+import { demoConfigPath, startDemoBackends } from '../daemon/demo/backends.ts';
+import { dropPrivileges } from '../daemon/privileges.ts';
+import { subsystemsFor } from '../daemon/registry.ts';
+import type { RunningSubsystem } from '../daemon/subsystem.ts';
 import { ExitCode, type CliIo, type Command } from './command.ts';
 
 export function createRunCommand(): Command {
   return {
     name: 'run',
-    summary: 'Run the configuration in the foreground',
-    usage: 'vigil run -f FILE [-f FILE ...] [--format haproxy|keepalived] [-i CONFIG_ID]',
+    summary: 'Run configurations in the foreground (the built-in demo without -f)',
+    usage: [
+      'vigil run [-f FILE ...] [--format haproxy|keepalived] [-i CONFIG_ID] [--workers N]',
+      '  -f FILE      a haproxy.cfg or keepalived.conf (several may be given); none: the built-in demo',
+      '  --workers N  data-path worker threads (default: the config\'s nbthread, else 1)',
+    ].join('\n'),
     run: runDaemon,
   };
 }
@@ -25,6 +33,7 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
         file: { type: 'string', short: 'f', multiple: true },
         format: { type: 'string' },
         'config-id': { type: 'string', short: 'i' },
+        workers: { type: 'string' },
       },
       allowPositionals: false,
     });
@@ -32,13 +41,16 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
     io.err(`vigil run: ${(error as Error).message}`);
     return ExitCode.usage;
   }
-  const files = parsed.values.file ?? [];
-  if (files.length === 0) {
-    io.err('vigil run: no configuration file given (use -f FILE)');
+  const { values } = parsed;
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
+    io.err(`vigil run: --workers takes a whole number from 1 to 64, not "${values.workers}"`);
     return ExitCode.usage;
   }
-  const configId = parsed.values['config-id'];
-  const format = parsed.values.format as FormatName | undefined;
+  const demo = values.file === undefined || values.file.length === 0;
+  const files = demo ? [demoConfigPath] : (values.file ?? []);
+  const configId = values['config-id'];
+  const format = values.format as FormatName | undefined;
   const config = loadConfigs(files, {
     env: io.env,
     ...(format === undefined ? {} : { format }),
@@ -46,24 +58,34 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
   });
   verifyRequirements(config.requirements.items, new LinuxHostFacts(), config.diagnostics);
   for (const d of sortDiagnostics(config.diagnostics.items)) {
-    // a running daemon ignores what is not active yet, so say so as a warning, once per use
-    (d.severity === 'error' ? io.err : io.out)(formatDiagnostic(d));
+    // notes about keywords vigil does not act on yet stay quiet here, as in `vigil check`
+    if (d.severity === 'note' && d.code === 'VIGIL_CFG_NOT_ACTIVE') continue;
+    io.err(formatDiagnostic(d));
   }
   if (config.diagnostics.hasErrors()) {
     io.err('vigil run: configuration has errors; not starting');
     return ExitCode.failed;
   }
-  const wanted = subsystems.filter((s) => s.wants(config));
+  const wanted = subsystemsFor(workers === undefined ? {} : { workers }).filter((s) => s.wants(config));
   if (wanted.length === 0) {
     io.err('vigil run: nothing in this configuration can run in this version of vigil yet');
     return ExitCode.failed;
   }
   const running: RunningSubsystem[] = [];
-  for (const subsystem of wanted) running.push(await subsystem.start(config, io.out));
+  try {
+    if (demo) running.push(await startDemoBackends(io.err));
+    for (const subsystem of wanted) running.push(await subsystem.start(config, io.err));
+  } catch (error) {
+    io.err(`vigil run: cannot start: ${(error as Error).message}`);
+    for (const r of running.reverse()) await r.stop();
+    return ExitCode.failed;
+  }
+  const global = config.haproxy?.model.global;
+  if (global !== undefined) dropPrivileges(global, config.keepalived !== undefined, io.err);
+  if (demo) io.err(`[NOTICE]   (${process.pid}) : demo running: curl http://127.0.0.1:8080/ (Ctrl-C stops it)`);
   await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
   });
   for (const r of running.reverse()) await r.stop();
   return ExitCode.ok;

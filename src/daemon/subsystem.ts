@@ -14,5 +14,7 @@ export interface Subsystem {
   start(config: LoadedConfig, log: (line: string) => void): Promise<RunningSubsystem>;
 }
 
-/** Filled as subsystems land; see docs/keywords.md for what each config keyword does today */
-export const subsystems: Subsystem[] = [];
+export interface DaemonOptions {
+  /** data-path worker threads (`--workers`), overriding the config's nbthread */
+  readonly workers?: number;
+}

@@ -3,6 +3,7 @@
 // SO_REUSEPORT and the kernel spreads connections across them.
 import { createServer, type Server, type Socket } from 'node:net';
 import type { DeadlineTicker } from './deadlines.ts';
+import type { LogContext } from './log/log-context.ts';
 import { ConnectionGate, type FrontendRuntime } from './frontend.ts';
 import { HttpSession } from './http/session.ts';
 import { TcpSession } from './tcp/session.ts';
@@ -23,6 +24,8 @@ export interface ListenerOptions {
   readonly maxconn: number;
   readonly reusePort: boolean;
   readonly processConnections: { value: number };
+  /** HAProxy's default log without `option httplog`/`tcplog`: "Connect from" at accept time */
+  readonly onAccept?: { logSession(context: LogContext): void };
 }
 
 export class FrontendListener {
@@ -40,7 +43,9 @@ export class FrontendListener {
   async listen(): Promise<void> {
     const { frontend, ticker, processConnections } = this.#options;
     const context = { frontend, ticker, gate: this.gate, processConnections };
+    const onAccept = this.#options.onAccept;
     const onConnection = (socket: Socket): void => {
+      if (onAccept !== undefined) onAccept.logSession(acceptContext(socket, frontend.name, processConnections.value, this.gate.active));
       this.#sockets.add(socket);
       socket.once('close', () => this.#sockets.delete(socket));
       this.gate.admit(socket, () => {
@@ -88,4 +93,22 @@ export class FrontendListener {
   get connections(): number {
     return this.#sockets.size;
   }
+}
+
+/** What is known of a session the moment it is accepted, for the "Connect from" line */
+function acceptContext(socket: Socket, frontend: string, active: number, frontendActive: number): LogContext {
+  const now = Date.now();
+  return {
+    clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0,
+    frontendIp: socket.localAddress ?? '', frontendPort: socket.localPort ?? 0,
+    acceptDate: now, requestDate: now, frontend, frontendTransport: frontend, backend: frontend,
+    server: '<NOSRV>', serverIp: '-', serverPort: 0,
+    timeRequest: -1, timeQueue: -1, timeConnect: -1, timeResponse: -1, timeActive: 0, timeTotal: 0,
+    timeHandshake: 0, timeIdle: 0, status: -1, bytesRead: 0, bytesUploaded: 0,
+    terminationState: '--', terminationStateCookie: '----', capturedRequestCookie: '-', capturedResponseCookie: '-',
+    activeConnections: active, frontendConnections: frontendActive, backendConnections: 0, serverConnections: 0,
+    retries: 0, redispatched: false, serverQueue: 0, backendQueue: 0,
+    capturedRequestHeaders: [], capturedResponseHeaders: [],
+    requestLine: '', method: '', uri: '', httpVersion: '', uniqueId: '', processId: process.pid, hostname: '',
+  };
 }

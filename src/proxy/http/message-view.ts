@@ -13,7 +13,7 @@ export interface ConnectionView {
 }
 
 export interface RequestView extends ConnectionView {
-  readonly method: string;
+  method: string;
   /** request target as received: `/path?query` (or absolute form) */
   target: string;
   readonly version: 10 | 11;

@@ -1,0 +1,172 @@
+// Runs the haproxy.cfg part: data-path worker threads for the traffic, and on this (control)
+// thread the health checks, whose state changes go to every worker and to the logs. Keeping the
+// checks here means a saturated data path cannot delay them.
+import { unlinkSync, writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { systemClock } from '../core/clock.ts';
+import { CheckEngine, type EngineEvent } from '../check/engine.ts';
+import { haproxyMonitoredServers } from '../check/from-haproxy.ts';
+import { haproxyStateLines } from '../check/haproxy-log.ts';
+import type { LoadedConfig } from '../config/load.ts';
+import type { HaproxyConfig } from '../config/haproxy/model.ts';
+import { counterKeys } from '../proxy/build.ts';
+import { allocateCounters, createCounterLayout, CounterReader } from '../proxy/counters.ts';
+import { createLogEnvironment, createProxyLogger, eventLevels, type EventLogger } from '../proxy/log/logger.ts';
+import type { FromWorker, ServerStateMessage, ToWorker, WorkerStartData } from '../proxy/worker-protocol.ts';
+import type { RunningSubsystem, Subsystem } from './subsystem.ts';
+
+export interface ProxyRuntime extends RunningSubsystem {
+  readonly engine: CheckEngine;
+  readonly counters: CounterReader;
+  readonly config: HaproxyConfig;
+  readonly listening: readonly { frontend: string; host: string; port: number }[];
+}
+
+export interface ProxySubsystemOptions {
+  /** data-path workers; default the config's nbthread, else 1 */
+  readonly workers?: number;
+}
+
+const workerUrl = new URL('../proxy/worker.ts', import.meta.url);
+
+export function createProxySubsystem(options: ProxySubsystemOptions = {}): Subsystem & { start(config: LoadedConfig, log: (line: string) => void): Promise<ProxyRuntime> } {
+  return {
+    name: 'proxy',
+    wants: (config) => (config.haproxy?.model.proxies.length ?? 0) > 0,
+    start: (config, log) => startProxy(config, log, options),
+  };
+}
+
+async function startProxy(loaded: LoadedConfig, log: (line: string) => void, options: ProxySubsystemOptions): Promise<ProxyRuntime> {
+  const config = loaded.haproxy?.model;
+  if (config === undefined) throw new Error('no haproxy configuration');
+  const workers = Math.max(1, options.workers ?? config.global.nbthread ?? 1);
+  const keys = counterKeys(config);
+  const layout = createCounterLayout(keys, workers);
+  const counters = allocateCounters(layout);
+
+  const engine = new CheckEngine({ clock: systemClock, ...(config.global.spreadChecks === undefined ? {} : { jitter: config.global.spreadChecks / 100 }) });
+  for (const server of haproxyMonitoredServers(config)) engine.add(server);
+
+  const logs = createLogEnvironment();
+  const backendLoggers = new Map<string, EventLogger>();
+  for (const proxy of config.proxies) {
+    if (proxy.kind !== 'frontend') backendLoggers.set(proxy.name, createProxyLogger(proxy.settings, config.global, logs));
+  }
+
+  const threads: Worker[] = [];
+  const broadcast = (message: ToWorker): void => {
+    for (const thread of threads) thread.postMessage(message);
+  };
+  const stateOf = (id: string): ServerStateMessage | undefined => {
+    const s = engine.get(id);
+    return s === undefined ? undefined : { type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight };
+  };
+
+  engine.on((event: EngineEvent) => {
+    if (event.type !== 'state') return;
+    const message = stateOf(event.server.id);
+    if (message !== undefined) broadcast(message);
+    for (const line of haproxyStateLines(event, engine.inGroup(event.server.group))) {
+      const alert = line.includes('has no server available') || (event.previous.up && !event.server.up);
+      // like haproxy in the foreground: [WARNING]/[ALERT] lines on stderr
+      log(`[${alert ? 'ALERT' : 'WARNING'}]  (${process.pid}) : ${line}`);
+      const logger = backendLoggers.get(event.server.group);
+      if (logger?.enabled === true) logger.logEvent(event.server.up ? eventLevels.serverUp : eventLevels.serverDown, line);
+    }
+  });
+
+  const listening: { frontend: string; host: string; port: number }[] = [];
+  const startWorker = (index: number): Promise<Worker> =>
+    new Promise((resolve, reject) => {
+      const data: WorkerStartData = {
+        config,
+        keys,
+        counters,
+        worker: index,
+        workers,
+        states: engine.all().map((s) => ({ type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight })),
+      };
+      const thread = new Worker(workerUrl, { workerData: data });
+      let ready = false;
+      thread.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          ready = true;
+          if (index === 0) listening.push(...message.listening);
+          resolve(thread);
+        } else if (message.type === 'failed') {
+          reject(new Error(message.message));
+        } else if (message.type === 'warning') {
+          log(`[WARNING]  (${process.pid}) : ${message.message}`);
+        }
+      });
+      thread.on('error', (error: Error) => {
+        if (!ready) reject(error);
+        else log(`[ALERT]    (${process.pid}) : data-path worker ${index} failed: ${error.message}`);
+      });
+      thread.on('exit', (code) => {
+        if (!ready || stopping) return;
+        // a worker that died takes its connections with it; start another so the ports stay served
+        log(`[ALERT]    (${process.pid}) : data-path worker ${index} exited with code ${code}; restarting it`);
+        const at = threads.indexOf(thread);
+        void startWorker(index).then(
+          (replacement) => {
+            if (at !== -1) threads[at] = replacement;
+          },
+          (error: unknown) => log(`[ALERT]    (${process.pid}) : cannot restart worker ${index}: ${String(error)}`),
+        );
+      });
+    });
+
+  let stopping = false;
+  try {
+    for (let i = 0; i < workers; i++) threads.push(await startWorker(i));
+  } catch (error) {
+    stopping = true;
+    await Promise.all(threads.map((t) => t.terminate()));
+    throw error;
+  }
+  engine.start();
+
+  const pidfile = config.global.pidfile;
+  if (pidfile !== undefined) {
+    try {
+      writeFileSync(pidfile, `${process.pid}\n`);
+    } catch (error) {
+      log(`[WARNING]  (${process.pid}) : cannot write pidfile ${pidfile}: ${(error as Error).message}`);
+    }
+  }
+  for (const l of listening) log(`[NOTICE]   (${process.pid}) : proxy ${l.frontend} listening on ${l.host}:${l.port}`);
+
+  return {
+    engine,
+    counters: new CounterReader(counters, layout),
+    config,
+    listening,
+    async stop() {
+      stopping = true;
+      engine.stop();
+      await Promise.all(
+        threads.map(
+          (thread) =>
+            new Promise<void>((resolve) => {
+              const timer = setTimeout(() => void thread.terminate().then(() => resolve()), 5000);
+              thread.once('exit', () => {
+                clearTimeout(timer);
+                resolve();
+              });
+              thread.postMessage({ type: 'stop', graceful: false } satisfies ToWorker);
+            }),
+        ),
+      );
+      logs.sinks.close();
+      if (pidfile !== undefined) {
+        try {
+          unlinkSync(pidfile);
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Messages between the control thread and the data-path workers. Kept small and rare: traffic
+// never crosses threads, only configuration at start and server state changes.
+import type { HaproxyConfig } from '../config/haproxy/model.ts';
+
+export interface WorkerStartData {
+  readonly config: HaproxyConfig;
+  readonly keys: readonly string[];
+  readonly counters: SharedArrayBuffer;
+  readonly worker: number;
+  readonly workers: number;
+  /** server states known at start, so a worker started late does not use a dead server */
+  readonly states: readonly ServerStateMessage[];
+}
+
+export interface ServerStateMessage {
+  readonly type: 'server-state';
+  readonly backend: string;
+  readonly server: string;
+  readonly serving: boolean;
+  readonly weight: number;
+}
+
+export interface StopMessage {
+  readonly type: 'stop';
+  /** let sessions in progress finish (SIGTERM / reload) or cut them */
+  readonly graceful: boolean;
+}
+
+export type ToWorker = ServerStateMessage | StopMessage;
+
+export type FromWorker =
+  | { readonly type: 'ready'; readonly listening: readonly { frontend: string; host: string; port: number }[] }
+  | { readonly type: 'failed'; readonly message: string }
+  | { readonly type: 'stopped' }
+  | { readonly type: 'warning'; readonly message: string };

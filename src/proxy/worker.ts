@@ -1,0 +1,78 @@
+// A data-path worker thread: builds the proxies from the config, listens (SO_REUSEPORT when
+// there are several workers), and applies server state changes the control thread sends. Health
+// checks, VRRP and the admin side never run here, so traffic cannot delay them.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { formatDiagnostic } from '../config/diagnostics.ts';
+import { buildProxies } from './build.ts';
+import { createCounterLayout } from './counters.ts';
+import { DeadlineTicker } from './deadlines.ts';
+import { FrontendListener } from './listener.ts';
+import { createLogEnvironment } from './log/logger.ts';
+import type { FromWorker, ToWorker, WorkerStartData } from './worker-protocol.ts';
+
+function channel(): MessagePort {
+  if (parentPort === null) throw new Error('worker.ts runs as a worker thread');
+  return parentPort;
+}
+const port = channel();
+const data = workerData as WorkerStartData;
+const send = (message: FromWorker): void => port.postMessage(message);
+
+// a bug in one session must not take every other session down with the thread
+process.on('uncaughtException', (error) => send({ type: 'warning', message: `data path error: ${error.stack ?? error.message}` }));
+
+async function start(): Promise<void> {
+  const layout = createCounterLayout(data.keys, data.workers);
+  const built = buildProxies(data.config, {
+    layout,
+    counters: data.counters,
+    worker: data.worker,
+    workers: data.workers,
+    logs: createLogEnvironment(),
+  });
+  if (built.diagnostics.hasErrors()) {
+    send({ type: 'failed', message: built.diagnostics.items.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n') });
+    return;
+  }
+  for (const state of data.states) built.backends.get(state.backend)?.applyState(state.server, state.serving, state.weight);
+  const ticker = new DeadlineTicker();
+  const processConnections = { value: 0 };
+  const listeners: FrontendListener[] = [];
+  const listening: { frontend: string; host: string; port: number }[] = [];
+  try {
+    for (const frontend of built.frontends) {
+      if (frontend.addresses.length === 0) continue;
+      const listener = new FrontendListener({
+        frontend: frontend.runtime,
+        addresses: frontend.addresses,
+        ticker,
+        maxconn: frontend.maxconn,
+        reusePort: data.workers > 1,
+        processConnections,
+        ...(frontend.logger.enabled && frontend.logger.when === 'accept' ? { onAccept: frontend.logger } : {}),
+      });
+      await listener.listen();
+      listeners.push(listener);
+      const ports = listener.boundPorts();
+      frontend.addresses.forEach((a, i) => listening.push({ frontend: frontend.runtime.name, host: a.host, port: ports[i] ?? a.port }));
+    }
+  } catch (error) {
+    for (const listener of listeners) await listener.close(false);
+    send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'server-state') {
+      built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight);
+    } else if (message.type === 'stop') {
+      void Promise.all(listeners.map((l) => l.close(message.graceful))).then(() => {
+        ticker.stop();
+        send({ type: 'stopped' });
+        port.close();
+      });
+    }
+  });
+  send({ type: 'ready', listening });
+}
+
+void start().catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

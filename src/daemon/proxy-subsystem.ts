@@ -12,6 +12,8 @@ import type { HaproxyConfig } from '../config/haproxy/model.ts';
 import { counterKeys } from '../proxy/build.ts';
 import { allocateCounters, createCounterLayout, CounterReader } from '../proxy/counters.ts';
 import { createLogEnvironment, createProxyLogger, eventLevels, type EventLogger } from '../proxy/log/logger.ts';
+import type { StatsRenderer } from '../proxy/stats-bridge.ts';
+import { buildErrorResponse } from '../proxy/http/error-pages.ts';
 import type { FromWorker, ServerStateMessage, ToWorker, WorkerStartData } from '../proxy/worker-protocol.ts';
 import type { RunningSubsystem, Subsystem } from './subsystem.ts';
 
@@ -25,6 +27,10 @@ export interface ProxyRuntime extends RunningSubsystem {
 export interface ProxySubsystemOptions {
   /** data-path workers; default the config's nbthread, else 1 */
   readonly workers?: number;
+  /** builds the stats page renderer once the runtime exists (src/admin) */
+  readonly statsRenderer?: (runtime: ProxyRuntime) => StatsRenderer;
+  /** more services on the running proxy (the runtime API socket); stopped before the proxy */
+  readonly onStarted?: (runtime: ProxyRuntime, log: (line: string) => void) => Promise<RunningSubsystem | undefined>;
 }
 
 const workerUrl = new URL('../proxy/worker.ts', import.meta.url);
@@ -77,6 +83,17 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
   });
 
   const listening: { frontend: string; host: string; port: number }[] = [];
+  let renderer: StatsRenderer | undefined;
+  const answerStats = (thread: Worker, id: number, request: Parameters<StatsRenderer['render']>[0]): void => {
+    const pending = renderer === undefined ? Promise.resolve<Uint8Array>(buildErrorResponse(503, false)) : renderer.render(request);
+    void pending.then(
+      (bytes) => thread.postMessage({ type: 'stats-response', id, bytes } satisfies ToWorker),
+      (error: unknown) => {
+        log(`[WARNING]  (${process.pid}) : stats page failed: ${String(error)}`);
+        thread.postMessage({ type: 'stats-response', id, bytes: buildErrorResponse(500, false) } satisfies ToWorker);
+      },
+    );
+  };
   const startWorker = (index: number): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const data: WorkerStartData = {
@@ -96,6 +113,8 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
           resolve(thread);
         } else if (message.type === 'failed') {
           reject(new Error(message.message));
+        } else if (message.type === 'stats-request') {
+          answerStats(thread, message.id, message.request);
         } else if (message.type === 'warning') {
           log(`[WARNING]  (${process.pid}) : ${message.message}`);
         }
@@ -138,7 +157,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
   }
   for (const l of listening) log(`[NOTICE]   (${process.pid}) : proxy ${l.frontend} listening on ${l.host}:${l.port}`);
 
-  return {
+  const runtime: ProxyRuntime = {
     engine,
     counters: new CounterReader(counters, layout),
     config,
@@ -169,4 +188,8 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
       }
     },
   };
+  renderer = options.statsRenderer?.(runtime);
+  const extra = await options.onStarted?.(runtime, log);
+  if (extra === undefined) return runtime;
+  return { ...runtime, stop: async () => { await extra.stop(); await runtime.stop(); } };
 }

@@ -23,6 +23,7 @@ import { applyResponseRules, compileResponseRules, type ResponseRules } from './
 import { compileForwardFor } from './rules/forwardfor.ts';
 import { compileValue } from './rules/expression.ts';
 import { ServerRuntime } from './server-runtime.ts';
+import { defaultStatsUri, statsUriMatcher, type StatsRequest, type StatsService } from './stats-bridge.ts';
 
 /** HAProxy's `retries` default (configuration.txt) */
 const defaultRetries = 3;
@@ -74,6 +75,8 @@ export interface BuildOptions {
   readonly worker: number;
   readonly workers: number;
   readonly logs: LogEnvironment;
+  /** answers stats requests (on the control thread, through the worker's message port) */
+  readonly renderStats?: (request: StatsRequest) => Promise<Uint8Array>;
 }
 
 function optionOn(settings: ProxySettings, name: string): OptionSetting | undefined {
@@ -288,6 +291,11 @@ export function buildProxies(config: HaproxyConfig, options: BuildOptions): Buil
       hasResponseRules: (backend) => own.response.steps.length > 0 || ((compiledFor(backend)?.response.steps.length ?? 0) > 0 && !(backend.name === proxy.name && proxy.kind === 'listen')),
     };
     const maxconn = settings.maxconn ?? globalMaxconn;
+    const statsSettings = settings.stats;
+    const statsOn = mode === 'http' && options.renderStats !== undefined && (statsSettings.enabled === true || statsSettings.uri !== undefined);
+    const render = options.renderStats;
+    const stats: StatsService | undefined =
+      statsOn && render !== undefined ? { matches: statsUriMatcher(statsSettings.uri ?? defaultStatsUri), handle: render } : undefined;
     const runtime: FrontendRuntime = {
       name: proxy.name,
       mode,
@@ -300,6 +308,7 @@ export function buildProxies(config: HaproxyConfig, options: BuildOptions): Buil
       errorPages: own.errorPages,
       connectionMode: connectionModeOf(settings),
       ...(mode === 'http' ? { http } : {}),
+      ...(stats === undefined ? {} : { stats }),
       chooseTcpBackend: (view: ConnectionView) => {
         for (const route of tcpRoutes) {
           if (route.predicate !== undefined && !route.predicate(view)) continue;

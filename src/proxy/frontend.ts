@@ -6,6 +6,7 @@ import type { CounterWriter } from './counters.ts';
 import type { ErrorPages } from './http/error-pages.ts';
 import type { ConnectionView, RequestView, ResponseView } from './http/message-view.ts';
 import type { LogContext } from './log/log-context.ts';
+import type { StatsService } from './stats-bridge.ts';
 
 /** What a rule step decided: go on, or answer the client with these bytes */
 export type Verdict =
@@ -47,6 +48,8 @@ export interface FrontendRuntime {
   /** the frontend's own mode; the session combines it with the backend's */
   readonly connectionMode: ConnectionMode;
   readonly http?: HttpRouting;
+  /** the stats page on this frontend (`stats enable` / `stats uri`), undefined without */
+  readonly stats?: StatsService;
   /** tcp mode: the backend for a connection (use_backend on connection fetches, default_backend) */
   readonly chooseTcpBackend?: (view: ConnectionView) => BackendRuntime | undefined;
   readonly counters: CounterWriter;

@@ -1,6 +1,7 @@
 // Messages between the control thread and the data-path workers. Kept small and rare: traffic
 // never crosses threads, only configuration at start and server state changes.
 import type { HaproxyConfig } from '../config/haproxy/model.ts';
+import type { StatsRequest } from './stats-bridge.ts';
 
 export interface WorkerStartData {
   readonly config: HaproxyConfig;
@@ -26,10 +27,17 @@ export interface StopMessage {
   readonly graceful: boolean;
 }
 
-export type ToWorker = ServerStateMessage | StopMessage;
+export interface StatsResponseMessage {
+  readonly type: 'stats-response';
+  readonly id: number;
+  readonly bytes: Uint8Array;
+}
+
+export type ToWorker = ServerStateMessage | StopMessage | StatsResponseMessage;
 
 export type FromWorker =
   | { readonly type: 'ready'; readonly listening: readonly { frontend: string; host: string; port: number }[] }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'stopped' }
-  | { readonly type: 'warning'; readonly message: string };
+  | { readonly type: 'warning'; readonly message: string }
+  | { readonly type: 'stats-request'; readonly id: number; readonly request: StatsRequest };

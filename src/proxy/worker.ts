@@ -8,6 +8,7 @@ import { createCounterLayout } from './counters.ts';
 import { DeadlineTicker } from './deadlines.ts';
 import { FrontendListener } from './listener.ts';
 import { createLogEnvironment } from './log/logger.ts';
+import type { StatsRequest } from './stats-bridge.ts';
 import type { FromWorker, ToWorker, WorkerStartData } from './worker-protocol.ts';
 
 function channel(): MessagePort {
@@ -23,7 +24,16 @@ process.on('uncaughtException', (error) => send({ type: 'warning', message: `dat
 
 async function start(): Promise<void> {
   const layout = createCounterLayout(data.keys, data.workers);
+  const pendingStats = new Map<number, (bytes: Uint8Array) => void>();
+  let nextStatsId = 1;
+  const renderStats = (request: StatsRequest): Promise<Uint8Array> =>
+    new Promise((resolve) => {
+      const id = nextStatsId++;
+      pendingStats.set(id, resolve);
+      send({ type: 'stats-request', id, request });
+    });
   const built = buildProxies(data.config, {
+    renderStats,
     layout,
     counters: data.counters,
     worker: data.worker,
@@ -62,7 +72,11 @@ async function start(): Promise<void> {
     return;
   }
   port.on('message', (message: ToWorker) => {
-    if (message.type === 'server-state') {
+    if (message.type === 'stats-response') {
+      const resolve = pendingStats.get(message.id);
+      pendingStats.delete(message.id);
+      resolve?.(message.bytes);
+    } else if (message.type === 'server-state') {
       built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight);
     } else if (message.type === 'stop') {
       void Promise.all(listeners.map((l) => l.close(message.graceful))).then(() => {

@@ -23,6 +23,7 @@ import {
   type ResponseHead,
 } from './head.ts';
 import type { RequestView, ResponseView } from './message-view.ts';
+import { maxStatsBody, type StatsService } from '../stats-bridge.ts';
 
 const Phase = {
   /** between requests: waiting for the first byte (timeout http-keep-alive) */
@@ -38,6 +39,8 @@ const Phase = {
   /** after 101 Switching Protocols: bytes pass both ways untouched (timeout tunnel) */
   tunnel: 5,
   closed: 6,
+  /** answered by vigil itself (the stats page): reading the request body, then rendering */
+  service: 7,
 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
@@ -215,6 +218,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       case Phase.tunnel:
         ms = b?.tunnel || Math.max(t.client, b?.server ?? 0);
         break;
+      case Phase.service:
+        ms = t.client;
+        break;
     }
     this.deadline = this.#ticker.after(ms);
   }
@@ -252,6 +258,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
         }
         return;
       case Phase.tunnel:
+      case Phase.service:
         this.#destroyAll();
         return;
     }
@@ -401,6 +408,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#answerVerdict(front.verdict.bytes, front.verdict.close, front.verdict.status);
       return;
     }
+    const stats = fe.stats;
+    if (stats !== undefined && stats.matches(view.target)) {
+      this.#serveStats(stats);
+      return;
+    }
     const backend = http.chooseBackend(view);
     if (backend === undefined) {
       this.#setTermination('P', 'R');
@@ -464,8 +476,13 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#requestBodyRemaining -= take;
       if (this.#requestBodyRemaining === 0) this.#requestDone = true;
     }
-    if (end > start) this.#toServer(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end));
+    if (end > start) {
+      const part = start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end);
+      if (this.#serviceBody !== undefined) this.#serviceBody.push(part);
+      else this.#toServer(part);
+    }
     if (this.#requestDone && this.#phase === Phase.exchange) this.#arm(Phase.exchange);
+    if (this.#requestDone && this.#phase === Phase.service) this.#finishService();
     return end;
   }
 
@@ -491,6 +508,55 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#clientPaused = false;
       this.#client.resume();
     }
+  }
+
+  // ---- the stats page -----------------------------------------------------------------------
+
+  #serviceBody: Buffer[] | undefined;
+  #service: StatsService | undefined;
+
+  /** the request goes to the stats page; its body (admin forms) is read first, bounded */
+  #serveStats(service: StatsService): void {
+    const request = this.#request;
+    if (request === undefined) return;
+    if (request.contentLength > maxStatsBody) {
+      this.#answer(413, true);
+      return;
+    }
+    this.#service = service;
+    this.#serviceBody = [];
+    this.#arm(Phase.service);
+    if (!this.#requestDone && this.#in !== undefined) {
+      const input = this.#in;
+      const used = this.#feedRequestBody(input, 0);
+      this.#in = used < input.length ? input.subarray(used) : undefined;
+      return;
+    }
+    if (this.#requestDone) this.#finishService();
+  }
+
+  #finishService(): void {
+    const service = this.#service;
+    const parts = this.#serviceBody ?? [];
+    this.#service = undefined;
+    this.#serviceBody = undefined;
+    if (service === undefined) return;
+    const view = this.#view;
+    const body = Buffer.concat(parts);
+    if (body.length > maxStatsBody) {
+      this.#answer(413, true);
+      return;
+    }
+    const close = this.#closeAfter;
+    void service
+      .handle({ frontend: this.#frontend.name, method: view.method, target: view.target, headers: view.headers, source: view.source, sourcePort: view.sourcePort, body })
+      .then((bytes) => {
+        if (this.#phase !== Phase.service) return;
+        const answer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        // the status code sits at bytes 9..11 of "HTTP/1.1 200 ..."
+        const status = Number(answer.toString('latin1', 9, 12)) || 200;
+        this.#answerVerdict(answer, close, status);
+      });
   }
 
   // ---- server side --------------------------------------------------------------------------

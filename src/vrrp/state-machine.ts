@@ -162,6 +162,19 @@ export class VrrpStateMachine {
     this.#armMasterDown(this.masterDownIntervalMs);
   }
 
+  /** vrrp_sync_group: another member became master, so this one follows at once */
+  forceMaster(reason: string): void {
+    if (this.#state === 'BACKUP') this.#becomeMaster(reason);
+  }
+
+  /** vrrp_sync_group: another member fell back to backup, so this one stops being master */
+  forceBackup(reason: string): void {
+    if (this.#state !== 'MASTER') return;
+    this.#cancel();
+    this.#transition('BACKUP', reason);
+    this.#armMasterDown(this.masterDownIntervalMs);
+  }
+
   #backupReceives(advert: ReceivedAdvert): void {
     const name = this.#config.name;
     if (advert.priority === stopPriority) {

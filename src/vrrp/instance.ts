@@ -64,6 +64,7 @@ export interface InstanceStatus {
   readonly vips: readonly string[];
   /** wall-clock ms of the last change of state */
   readonly lastTransitionAt: number;
+  readonly lastTransition?: { readonly at: number; readonly from: VrrpState; readonly to: VrrpState; readonly reason: string };
   /** wall-clock ms since which this router is master, when it is */
   readonly masterSince?: number;
   readonly advertsSent: number;
@@ -91,6 +92,7 @@ export class VrrpInstance {
   readonly #expectedAddresses: string;
   #garpTimers: TimerHandle[] = [];
   #lastTransitionAt: number;
+  #lastTransition: InstanceStatus['lastTransition'];
   #masterSince: number | undefined;
   #sent = 0;
   #received = 0;
@@ -218,6 +220,7 @@ export class VrrpInstance {
       advertIntervalMs: this.config.advertIntervalMs,
       vips: this.config.vips.map((v) => `${v.address}/${v.prefix}`),
       lastTransitionAt: this.#lastTransitionAt,
+      ...(this.#lastTransition === undefined ? {} : { lastTransition: this.#lastTransition }),
       ...(this.#masterSince === undefined ? {} : { masterSince: this.#masterSince }),
       advertsSent: this.#sent,
       advertsReceived: this.#received,
@@ -272,6 +275,7 @@ export class VrrpInstance {
   #onTransition(from: VrrpState, to: VrrpState, reason: string): void {
     const name = this.config.name;
     this.#lastTransitionAt = this.#clock.wallNow();
+    this.#lastTransition = { at: this.#lastTransitionAt, from, to, reason };
     const vips = this.#allVips();
     if (to === 'MASTER') {
       this.#masterSince = this.#lastTransitionAt;

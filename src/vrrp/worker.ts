@@ -1,0 +1,70 @@
+// The VRRP thread: its own event loop, so adverts leave on time whatever the proxy's data path or
+// the control thread are doing. Owns the raw sockets and the router; reports logs and status.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { systemClock } from '../core/clock.ts';
+import { LinuxAddressPort } from '../netctl/address-linux.ts';
+import { LinuxLinkPort } from '../netctl/link-linux.ts';
+import { LinuxNeighborAnnouncePort } from '../netctl/neighbor-announce-linux.ts';
+import { LinuxScriptPort } from '../netctl/script-linux.ts';
+import { LinuxVrrpSocketPort } from '../netctl/vrrp-socket-linux.ts';
+import type { IpFamily } from './constants.ts';
+import { NetctlVrrpHost } from './netctl-host.ts';
+import { VrrpRouter } from './router.ts';
+import type { FromVrrpWorker, ToVrrpWorker, VrrpWorkerData } from './worker-protocol.ts';
+
+function channel(): MessagePort {
+  if (parentPort === null) throw new Error('vrrp/worker.ts runs as a worker thread');
+  return parentPort;
+}
+const port = channel();
+const data = workerData as VrrpWorkerData;
+const send = (message: FromVrrpWorker): void => port.postMessage(message);
+const log = (line: string): void => send({ type: 'log', line });
+
+process.on('uncaughtException', (error) => log(`VRRP thread error: ${error.stack ?? error.message}`));
+
+async function start(): Promise<void> {
+  const addresses = new LinuxAddressPort();
+  const host = new NetctlVrrpHost(
+    { sockets: new LinuxVrrpSocketPort(), addresses, announce: new LinuxNeighborAnnouncePort(), links: new LinuxLinkPort(), scripts: new LinuxScriptPort() },
+    log,
+  );
+  await host.init();
+  // each interface's own address: the adverts' source and the tie-breaker between equal priorities
+  const listed = await addresses.list();
+  const primaries = new Map<string, string>();
+  if (listed.ok) {
+    for (const a of listed.value) {
+      const key = `${a.interface}/${a.address.includes(':') ? 6 : 4}`;
+      if (!primaries.has(key)) primaries.set(key, a.address);
+    }
+  }
+  const router = new VrrpRouter(data.config, {
+    host,
+    clock: systemClock,
+    log,
+    primaryAddressOf: (iface, family) => primaries.get(`${iface}/${family}`),
+  });
+  for (const instance of router.instances) {
+    const c = instance.config;
+    host.listen(c.interface, c.family, c.unicastPeers.length === 0, (packet) => {
+      router.receive(packet.interface, packet.family as IpFamily, { source: packet.from, destination: packet.to, ttl: packet.ttl, payload: packet.data });
+    });
+    instance.onTransition(() => send({ type: 'status', instances: router.status() }));
+  }
+  port.on('message', (message: ToVrrpWorker) => {
+    if (message.type !== 'stop') return;
+    router.stop();
+    // the priority-0 adverts are out; wait until the addresses are really gone before exiting
+    void host.settled().then(() => {
+      host.close();
+      send({ type: 'stopped' });
+      port.close();
+    });
+  });
+  router.start();
+  send({ type: 'status', instances: router.status() });
+  send({ type: 'ready' });
+}
+
+void start().catch((error: unknown) => send({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

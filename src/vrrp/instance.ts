@@ -70,6 +70,8 @@ export interface InstanceStatus {
   readonly advertsSent: number;
   readonly advertsReceived: number;
   readonly advertsDropped: number;
+  /** how late the periodic adverts left against their schedule, in ms */
+  readonly advertLateness: { readonly count: number; readonly maxMs: number; readonly p50Ms: number; readonly p99Ms: number };
 }
 
 export interface ReceivedPacket {
@@ -146,6 +148,10 @@ export class VrrpInstance {
   /** SIGTERM: a master sends priority 0 so the backup takes over after its skew time */
   stop(): void {
     this.#cancelGarps();
+    const late = this.#machine.advertLateness();
+    if (late.count > 0) {
+      this.#log(`(${this.config.name}) ${late.count} periodic adverts sent, late by at most ${late.maxMs.toFixed(1)} ms (median ${late.p50Ms.toFixed(1)} ms, p99 ${late.p99Ms.toFixed(1)} ms)`);
+    }
     this.#machine.stop();
   }
 
@@ -225,6 +231,7 @@ export class VrrpInstance {
       advertsSent: this.#sent,
       advertsReceived: this.#received,
       advertsDropped: this.#dropped,
+      advertLateness: this.#machine.advertLateness(),
     };
   }
 

@@ -237,9 +237,27 @@ export class VrrpStateMachine {
   #armAdvert(): void {
     this.#arm(this.#config.advertIntervalMs, () => {
       if (this.#state !== 'MASTER') return;
+      // how late the periodic advert leaves against its schedule: what a busy host would show
+      this.#recordLateness(this.#clock.now() - this.#timerDueAt);
       this.#sendAdvert();
       this.#armAdvert();
     });
+  }
+
+  readonly #lateness: number[] = [];
+  #latenessCount = 0;
+
+  #recordLateness(ms: number): void {
+    // keep the last 1000 samples: enough for a p99, bounded memory
+    this.#lateness[this.#latenessCount % 1000] = Math.max(0, ms);
+    this.#latenessCount++;
+  }
+
+  /** periodic adverts sent and how late they left (ms): maximum, median and 99th percentile */
+  advertLateness(): { readonly count: number; readonly maxMs: number; readonly p50Ms: number; readonly p99Ms: number } {
+    const sorted = [...this.#lateness].sort((a, b) => a - b);
+    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+    return { count: this.#latenessCount, maxMs: sorted.at(-1) ?? 0, p50Ms: at(0.5), p99Ms: at(0.99) };
   }
 
   #armMasterDown(delayMs: number): void {

@@ -83,10 +83,33 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
   const global = config.haproxy?.model.global;
   if (global !== undefined) dropPrivileges(global, config.keepalived !== undefined, io.err);
   if (demo) io.err(`[NOTICE]   (${process.pid}) : demo running: curl http://127.0.0.1:8080/ (Ctrl-C stops it)`);
+  // SIGHUP re-reads the same files, like `systemctl reload` for keepalived and haproxy; a config
+  // with errors is refused and the running one stays
+  const reload = (): void => {
+    io.err(`[NOTICE]   (${process.pid}) : reloading ${files.join(', ')}`);
+    const next = loadConfigs(files, {
+      env: io.env,
+      ...(format === undefined ? {} : { format }),
+      ...(configId === undefined ? {} : { configId }),
+    });
+    if (next.diagnostics.hasErrors()) {
+      for (const d of sortDiagnostics(next.diagnostics.items)) if (d.severity === 'error') io.err(formatDiagnostic(d));
+      io.err(`[ALERT]    (${process.pid}) : reload refused: the configuration has errors; still running the previous one`);
+      return;
+    }
+    for (const r of running) {
+      if (r.reload !== undefined) void r.reload(next, io.err);
+    }
+    if (next.haproxy !== undefined && config.haproxy !== undefined && JSON.stringify(next.haproxy.model) !== JSON.stringify(config.haproxy.model)) {
+      io.err(`[WARNING]  (${process.pid}) : haproxy.cfg changes need a restart of vigil in this version; the proxy keeps the configuration it started with`);
+    }
+  };
+  process.on('SIGHUP', reload);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  process.off('SIGHUP', reload);
   for (const r of running.reverse()) await r.stop();
   return ExitCode.ok;
 }

@@ -5,6 +5,8 @@ import type { LoadedConfig } from '../config/load.ts';
 export interface RunningSubsystem {
   /** stops cleanly (SIGTERM): VRRP sends priority 0, the proxy closes listeners */
   stop(): Promise<void>;
+  /** SIGHUP: applies a new configuration, keeping the state of what did not change */
+  reload?(config: LoadedConfig, log: (line: string) => void): Promise<void>;
 }
 
 export interface Subsystem {

@@ -78,6 +78,10 @@ async function startVrrp(loaded: LoadedConfig, log: (line: string) => void, opti
   const unregister = options.register?.({ name: 'vrrp', snapshot: () => latest.map(toAdminStatus) });
   return {
     status: () => latest,
+    async reload(next: LoadedConfig) {
+      const model = next.keepalived?.model;
+      if (model !== undefined) thread.postMessage({ type: 'reload', config: model } satisfies ToVrrpWorker);
+    },
     async stop() {
       unregister?.();
       await new Promise<void>((resolve) => {

@@ -211,3 +211,33 @@ vrrp_instance VI_IN {
   await step(4500);
   assert.deepEqual(b.router.status().map((s) => s.state), ['MASTER', 'MASTER']);
 });
+
+test('reload keeps unchanged instances running in their state and restarts changed ones', async () => {
+  const { nodes, step, clock } = lan([
+    [fixture('mapped/case1/web1/keepalived.conf'), '198.51.100.100'],
+    [fixture('mapped/case1/web2/keepalived.conf'), '198.51.100.200'],
+  ]);
+  const [web1] = nodes;
+  assert.ok(web1 !== undefined);
+  for (const n of nodes) n.router.start();
+  await step(4000);
+  assert.equal(web1.router.status()[0]?.state, 'MASTER');
+  const transitions = web1.log.filter((l) => l.includes('Entering')).length;
+
+  const same = loadText(fixture('mapped/case1/web1/keepalived.conf')).config;
+  const reloaded = new VrrpRouter(same, { host: web1.host, clock, log: (l) => web1.log.push(l), primaryAddressOf: () => '198.51.100.100' }, web1.router);
+  reloaded.takeOver(web1.router);
+  web1.router = reloaded;
+  await step(3000);
+  assert.equal(reloaded.status()[0]?.state, 'MASTER');
+  assert.equal(web1.log.filter((l) => l.includes('Entering')).length, transitions, 'no state change on an unchanged reload');
+  assert.ok(web1.log.some((l) => l.includes('unchanged by the reload, keeping state MASTER')));
+
+  const changed = loadText(fixture('mapped/case1/web1/keepalived.conf').replace('priority 100', 'priority 90')).config;
+  const third = new VrrpRouter(changed, { host: web1.host, clock, log: (l) => web1.log.push(l), primaryAddressOf: () => '198.51.100.100' }, reloaded);
+  third.takeOver(reloaded);
+  web1.router = third;
+  await step(5000);
+  // priority 90 now loses to web2 (95)
+  assert.equal(third.status()[0]?.state, 'BACKUP');
+});

@@ -1,6 +1,7 @@
 // Every vrrp_instance of a keepalived.conf together: packets demultiplexed by interface and VRID,
 // vrrp_scripts run once and shared by the instances tracking them, interface and file tracking,
 // sync groups, and a start delayed by vrrp_startup_delay. Runs on its own thread in the daemon.
+import { isDeepStrictEqual } from 'node:util';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { KeepalivedConfig } from '../config/keepalived/model.ts';
 import { parseIpv4Packet } from './codec.ts';
@@ -39,7 +40,15 @@ export class VrrpRouter {
   #startTimer: TimerHandle | undefined;
   #unwatchLinks: (() => void) | undefined;
 
-  constructor(config: KeepalivedConfig, deps: RouterDependencies) {
+  /** instances carried over from the router this one replaces (reload); already running */
+  readonly #carried = new Set<VrrpInstance>();
+
+  /**
+   * `previous`: the router this one replaces on reload. Its instances whose settings did not
+   * change are taken over as they are, running and in their state, so a reload causes no
+   * needless failover; the others are stopped by `takeOver`.
+   */
+  constructor(config: KeepalivedConfig, deps: RouterDependencies, previous?: VrrpRouter) {
     this.#deps = deps;
     const global = config.globalDefs;
     this.#startupDelayMs = global.vrrpStartupDelayMs ?? 0;
@@ -78,7 +87,10 @@ export class VrrpRouter {
       const iface = model.interface ?? global.defaultInterface ?? 'eth0';
       const family: IpFamily = model.virtualIpAddresses[0]?.address.family ?? 4;
       const primary = deps.primaryAddressOf(iface, family) ?? (family === 4 ? '0.0.0.0' : '::');
-      const instance = new VrrpInstance(instanceConfig(model, global, primary), deps.host, deps.clock, deps.log);
+      const settings = instanceConfig(model, global, primary);
+      const old = previous?.instances.find((i) => i.config.name === settings.name && isDeepStrictEqual(i.config, settings));
+      const instance = old ?? new VrrpInstance(settings, deps.host, deps.clock, deps.log);
+      if (old !== undefined) this.#carried.add(old);
       instances.push(instance);
       this.#byInterfaceVrid.set(`${instance.config.interface}/${instance.config.vrid}/${instance.config.family}`, instance);
       const tracked: Tracked = {
@@ -135,7 +147,7 @@ export class VrrpRouter {
     });
     const begin = (): void => {
       this.#reevaluate();
-      for (const instance of this.instances) instance.start();
+      for (const instance of this.instances) if (!this.#carried.has(instance)) instance.start();
     };
     if (this.#startupDelayMs > 0) {
       this.#deps.log(`Delaying startup for ${this.#startupDelayMs / 1000} seconds`);
@@ -143,6 +155,27 @@ export class VrrpRouter {
     } else {
       begin();
     }
+  }
+
+  /**
+   * Reload: stops what the old router ran and this one does not carry over (its trackers, and
+   * instances removed or changed), then starts this one. Carried instances keep running.
+   */
+  takeOver(previous: VrrpRouter): void {
+    previous.#stopTrackers();
+    for (const group of previous.syncGroups) group.dispose();
+    for (const instance of previous.instances) {
+      if (!this.#carried.has(instance)) instance.stop();
+      else this.#deps.log(`(${instance.config.name}) unchanged by the reload, keeping state ${instance.state}`);
+    }
+    this.start();
+  }
+
+  #stopTrackers(): void {
+    this.#startTimer?.cancel();
+    this.#unwatchLinks?.();
+    for (const tracker of this.#scripts.values()) tracker.stop();
+    for (const tracker of this.#files.values()) tracker.stop();
   }
 
   /** SIGTERM: masters send priority 0 and every instance drops its addresses */

@@ -23,6 +23,7 @@ export class SyncGroup {
   readonly #ownFaults = new Set<VrrpInstance>();
   #syncing = false;
   #state: VrrpState = 'INIT';
+  readonly #unsubscribe: Array<() => void> = [];
 
   constructor(name: string, members: readonly VrrpInstance[], notify: SyncGroupNotify, host: VrrpHost, log: (line: string) => void) {
     this.name = name;
@@ -30,7 +31,12 @@ export class SyncGroup {
     this.#host = host;
     this.#log = log;
     this.#notify = notify;
-    for (const member of members) member.onTransition((instance, _from, to) => this.#follow(instance, to));
+    for (const member of members) this.#unsubscribe.push(member.onTransition((instance, _from, to) => this.#follow(instance, to)));
+  }
+
+  /** stops following the members (a reload replaced this group) */
+  dispose(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
   }
 
   get state(): VrrpState {

@@ -6,7 +6,7 @@ export interface VrrpWorkerData {
   readonly config: KeepalivedConfig;
 }
 
-export type ToVrrpWorker = { readonly type: 'stop' };
+export type ToVrrpWorker = { readonly type: 'stop' } | { readonly type: 'reload'; readonly config: KeepalivedConfig };
 
 export type FromVrrpWorker =
   | { readonly type: 'ready' }

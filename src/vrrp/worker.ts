@@ -39,21 +39,30 @@ async function start(): Promise<void> {
       if (!primaries.has(key)) primaries.set(key, a.address);
     }
   }
-  const router = new VrrpRouter(data.config, {
-    host,
-    clock: systemClock,
-    log,
-    primaryAddressOf: (iface, family) => primaries.get(`${iface}/${family}`),
-  });
-  for (const instance of router.instances) {
-    const c = instance.config;
-    host.listen(c.interface, c.family, c.unicastPeers.length === 0, (packet) => {
-      router.receive(packet.interface, packet.family as IpFamily, { source: packet.from, destination: packet.to, ttl: packet.ttl, payload: packet.data });
-    });
-    instance.onTransition(() => send({ type: 'status', instances: router.status() }));
-  }
+  const dependencies = { host, clock: systemClock, log, primaryAddressOf: (iface: string, family: IpFamily) => primaries.get(`${iface}/${family}`) };
+  let router = new VrrpRouter(data.config, dependencies);
+  const attach = (current: VrrpRouter): void => {
+    for (const instance of current.instances) {
+      const c = instance.config;
+      // packets go to whichever router is current, so a reload needs no new socket
+      host.listen(c.interface, c.family, c.unicastPeers.length === 0, (packet) => {
+        router.receive(packet.interface, packet.family as IpFamily, { source: packet.from, destination: packet.to, ttl: packet.ttl, payload: packet.data });
+      });
+      instance.onTransition(() => send({ type: 'status', instances: router.status() }));
+    }
+  };
+  attach(router);
   port.on('message', (message: ToVrrpWorker) => {
-    if (message.type !== 'stop') return;
+    if (message.type === 'reload') {
+      const next = new VrrpRouter(message.config, dependencies, router);
+      const previous = router;
+      router = next;
+      attach(next);
+      next.takeOver(previous);
+      send({ type: 'status', instances: router.status() });
+      log('Reload finished');
+      return;
+    }
     router.stop();
     // the priority-0 adverts are out; wait until the addresses are really gone before exiting
     void host.settled().then(() => {

@@ -190,3 +190,16 @@ test('enable_script_security: scripts and directories writable or owned by non-r
   await assert.rejects(stat(marker), 'the script did not run');
   assert.equal((await run({ command: insecure })).status, CheckStatus.processOk, 'without the guard it runs');
 });
+
+// Regression: keepalived 2.2.7 restores the configured weight when a misc_dynamic script exits 0
+// after a 2..255 status had changed it ("Changing weight from 10 to 5"); the weight used to stay.
+test('misc_dynamic exit status 0 asks for the configured weight back', async (t) => {
+  const dir = await scratch(t);
+  const ok = await script(dir, 'ok.sh', 'exit 0');
+  const dynamic = await run({ command: ok, dynamic: true, configuredWeight: 5 });
+  assert.equal(dynamic.ok, true);
+  assert.equal(dynamic.weight, 5);
+  // without misc_dynamic the exit status never touches the weight
+  const plain = await run({ command: ok, configuredWeight: 5 });
+  assert.equal(plain.weight, undefined);
+});

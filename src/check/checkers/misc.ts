@@ -21,6 +21,12 @@ export interface MiscCheckSpec extends CheckSpec {
   readonly timeoutMs?: number;
   /** misc_dynamic */
   readonly dynamic?: boolean;
+  /**
+   * The real server's configured weight: with misc_dynamic, exit status 0 restores it, as
+   * keepalived 2.2.7 does ("Changing weight from 10 to 5" after a script that exited 12 exits 0).
+   * Without it, status 0 leaves the weight where the last 2..255 status put it.
+   */
+  readonly configuredWeight?: number;
   /** `user <name|uid> [<group|gid>]`; without a group, the user's primary group */
   readonly user?: string;
   readonly group?: string;
@@ -115,7 +121,10 @@ export class MiscChecker implements Checker {
 
   #verdict(code: number): ProbeResult {
     const info = `Script exited with status ${code}`;
-    if (code === 0) return { status: CheckStatus.processOk, info, code };
+    if (code === 0) {
+      const restore = this.#spec.dynamic === true && this.#spec.configuredWeight !== undefined ? { weight: this.#spec.configuredWeight } : {};
+      return { status: CheckStatus.processOk, info, code, ...restore };
+    }
     if (this.#spec.dynamic === true && code >= 2 && code <= 255) {
       const weight = code - 2;
       return { status: CheckStatus.processOk, info: `${info} (weight ${weight})`, code, weight };

@@ -7,6 +7,7 @@ import type { HaproxyConfig } from './haproxy/model.ts';
 import { createKeepalivedFormat } from './keepalived/format.ts';
 import type { KeepalivedConfig } from './keepalived/model.ts';
 import { Requirements } from './requirements.ts';
+import { didYouMean } from './suggest.ts';
 
 export interface LoadOptions {
   /** force one format for every file instead of detecting it */
@@ -47,14 +48,30 @@ export function loadConfigs(files: readonly string[], options: LoadOptions = {})
   }
   const haproxyFiles = byFormat.get('haproxy');
   const keepalivedFiles = byFormat.get('keepalived');
+  const haproxy = haproxyFiles === undefined ? undefined : haproxyFormat.load(haproxyFiles, context);
+  const keepalived = keepalivedFiles === undefined ? undefined : (registry.keepalived as ConfigFormat<KeepalivedConfig>).load(keepalivedFiles, context);
+  if (keepalived !== undefined) checkTrackedBackends(keepalived, haproxy, diagnostics);
   return {
     diagnostics,
     requirements,
-    ...(haproxyFiles === undefined ? {} : { haproxy: { files: haproxyFiles, model: haproxyFormat.load(haproxyFiles, context) } }),
-    ...(keepalivedFiles === undefined
-      ? {}
-      : { keepalived: { files: keepalivedFiles, model: (registry.keepalived as ConfigFormat<KeepalivedConfig>).load(keepalivedFiles, context) } }),
+    ...(haproxyFiles === undefined || haproxy === undefined ? {} : { haproxy: { files: haproxyFiles, model: haproxy } }),
+    ...(keepalivedFiles === undefined || keepalived === undefined ? {} : { keepalived: { files: keepalivedFiles, model: keepalived } }),
   };
+}
+
+/** `track_backend` (a vigil extension) names a backend of the haproxy.cfg given alongside */
+function checkTrackedBackends(keepalived: KeepalivedConfig, haproxy: HaproxyConfig | undefined, diagnostics: Diagnostics): void {
+  const backends = (haproxy?.proxies ?? []).filter((p) => p.kind !== 'frontend').map((p) => p.name);
+  for (const instance of keepalived.vrrpInstances) {
+    for (const tracked of instance.trackBackends) {
+      if (backends.includes(tracked.name)) continue;
+      const hint = haproxy === undefined ? 'give the haproxy.cfg with another -f' : didYouMean(tracked.name, backends);
+      diagnostics.error(tracked.at, 'track_backend', `No backend "${tracked.name}" in the haproxy configuration`, {
+        code: DiagnosticCode.reference,
+        ...(hint === undefined ? {} : { hint }),
+      });
+    }
+  }
 }
 
 function detectFormat(

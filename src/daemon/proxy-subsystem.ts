@@ -15,6 +15,7 @@ import { createLogEnvironment, createProxyLogger, eventLevels, type EventLogger 
 import type { StatsRenderer } from '../proxy/stats-bridge.ts';
 import { buildErrorResponse } from '../proxy/http/error-pages.ts';
 import type { FromWorker, ServerStateMessage, ToWorker, WorkerStartData } from '../proxy/worker-protocol.ts';
+import type { BackendHealthBus } from './backend-health.ts';
 import type { RunningSubsystem, Subsystem } from './subsystem.ts';
 
 export interface ProxyRuntime extends RunningSubsystem {
@@ -29,6 +30,8 @@ export interface ProxySubsystemOptions {
   readonly workers?: number;
   /** builds the stats page renderer once the runtime exists (src/admin) */
   readonly statsRenderer?: (runtime: ProxyRuntime) => StatsRenderer;
+  /** publishes each backend's availability, for keepalived.conf's track_backend */
+  readonly backendHealth?: BackendHealthBus;
   /** more services on the running proxy (the runtime API socket); stopped before the proxy */
   readonly onStarted?: (runtime: ProxyRuntime, log: (line: string) => void) => Promise<RunningSubsystem | undefined>;
 }
@@ -69,8 +72,14 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
     return s === undefined ? undefined : { type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight };
   };
 
+  const publishHealth = (backend: string): void => {
+    options.backendHealth?.publish(backend, engine.inGroup(backend).some((s) => s.serving));
+  };
+  for (const proxy of config.proxies) if (proxy.kind !== 'frontend') publishHealth(proxy.name);
+
   engine.on((event: EngineEvent) => {
     if (event.type !== 'state') return;
+    publishHealth(event.server.group);
     const message = stateOf(event.server.id);
     if (message !== undefined) broadcast(message);
     for (const line of haproxyStateLines(event, engine.inGroup(event.server.group))) {

@@ -5,6 +5,7 @@ import type { StatusSource, VrrpInstanceStatus } from '../admin/sources.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { InstanceStatus } from '../vrrp/instance.ts';
 import type { FromVrrpWorker, ToVrrpWorker, VrrpWorkerData } from '../vrrp/worker-protocol.ts';
+import type { BackendHealthBus } from './backend-health.ts';
 import type { RunningSubsystem, Subsystem } from './subsystem.ts';
 
 export interface VrrpRuntime extends RunningSubsystem {
@@ -21,6 +22,8 @@ function keepalivedTimestamp(now = new Date()): string {
 }
 
 export interface VrrpSubsystemOptions {
+  /** the proxy's backend availability, for track_backend */
+  readonly backendHealth?: BackendHealthBus;
   /** publishes the instances' state to the stats page and runtime API */
   readonly register?: (source: StatusSource<'vrrp'>) => () => void;
 }
@@ -76,6 +79,9 @@ async function startVrrp(loaded: LoadedConfig, log: (line: string) => void, opti
     thread.on('error', reject);
   });
   const unregister = options.register?.({ name: 'vrrp', snapshot: () => latest.map(toAdminStatus) });
+  const unsubscribe = options.backendHealth?.subscribe((backend, available) =>
+    thread.postMessage({ type: 'backend-health', backend, available } satisfies ToVrrpWorker),
+  );
   return {
     status: () => latest,
     async reload(next: LoadedConfig) {
@@ -84,6 +90,7 @@ async function startVrrp(loaded: LoadedConfig, log: (line: string) => void, opti
     },
     async stop() {
       unregister?.();
+      unsubscribe?.();
       await new Promise<void>((resolve) => {
         stopped = resolve;
         const timer = setTimeout(() => void thread.terminate().then(() => resolve()), 5000);

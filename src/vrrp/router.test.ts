@@ -241,3 +241,37 @@ test('reload keeps unchanged instances running in their state and restarts chang
   // priority 90 now loses to web2 (95)
   assert.equal(third.status()[0]?.state, 'BACKUP');
 });
+
+test('track_backend: a proxy backend with no server available moves the VIP (weight 0: FAULT)', async () => {
+  const config = (priority: number): string => `
+vrrp_instance VI_1 {
+    interface eth0
+    virtual_router_id 51
+    priority ${priority}
+    virtual_ipaddress {
+        198.51.100.80/24
+    }
+    track_backend {
+        websrv
+    }
+}`;
+  const { nodes, step } = lan([
+    [config(100), '198.51.100.100'],
+    [config(95), '198.51.100.200'],
+  ]);
+  const [a, b] = nodes;
+  assert.ok(a !== undefined && b !== undefined);
+  a.router.start();
+  b.router.start();
+  await step(4000);
+  assert.equal(a.router.status()[0]?.state, 'MASTER');
+  a.router.setBackendHealth('websrv', false);
+  await step(100);
+  assert.equal(a.router.status()[0]?.state, 'FAULT');
+  assert.ok(a.log.some((l) => l.includes('backend websrv has no server available')));
+  await step(4000);
+  assert.equal(b.router.status()[0]?.state, 'MASTER');
+  a.router.setBackendHealth('websrv', true);
+  await step(5000);
+  assert.equal(a.router.status()[0]?.state, 'MASTER');
+});

@@ -10,7 +10,16 @@ import { instanceConfig, scriptRun } from './from-keepalived.ts';
 import type { VrrpHost } from './host.ts';
 import { VrrpInstance, type InstanceStatus, type ReceivedPacket } from './instance.ts';
 import { SyncGroup } from './sync-group.ts';
-import { evaluateTracking, FileTracker, ScriptTracker, type TrackedFile, type TrackedInterface, type TrackedScript, type TrackingHost } from './tracking.ts';
+import {
+  evaluateTracking,
+  FileTracker,
+  ScriptTracker,
+  type TrackedBackend,
+  type TrackedFile,
+  type TrackedInterface,
+  type TrackedScript,
+  type TrackingHost,
+} from './tracking.ts';
 
 export interface RouterDependencies {
   readonly host: VrrpHost & TrackingHost;
@@ -25,6 +34,7 @@ interface Tracked {
   readonly scripts: TrackedScript[];
   readonly interfaces: TrackedInterface[];
   readonly files: TrackedFile[];
+  readonly backends: TrackedBackend[];
   group?: SyncGroup;
 }
 
@@ -36,6 +46,7 @@ export class VrrpRouter {
   readonly #scripts = new Map<string, ScriptTracker>();
   readonly #files = new Map<string, FileTracker>();
   readonly #byInterfaceVrid = new Map<string, VrrpInstance>();
+  readonly #backendHealth = new Map<string, boolean>();
   readonly #startupDelayMs: number;
   #startTimer: TimerHandle | undefined;
   #unwatchLinks: (() => void) | undefined;
@@ -110,6 +121,7 @@ export class VrrpRouter {
           const defaults = fileWeights.get(t.name);
           return tracker === undefined ? [] : [{ tracker, weight: t.weight ?? defaults?.weight ?? 1, reverse: t.reverse || defaults?.reverse === true }];
         }),
+        backends: (model.trackBackends ?? []).map((t) => ({ name: t.name, weight: t.weight ?? 0, reverse: t.reverse })),
       };
       this.#tracked.push(tracked);
     }
@@ -204,6 +216,13 @@ export class VrrpRouter {
     instance.receive(packet);
   }
 
+  /** track_backend: the proxy reports whether a backend has a server available */
+  setBackendHealth(backend: string, available: boolean): void {
+    if (this.#backendHealth.get(backend) === available) return;
+    this.#backendHealth.set(backend, available);
+    this.#reevaluate();
+  }
+
   status(): InstanceStatus[] {
     return this.instances.map((i) => i.status());
   }
@@ -211,7 +230,7 @@ export class VrrpRouter {
   #reevaluate(): void {
     const linkUp = (name: string): boolean | undefined => this.#deps.host.linkUp(name);
     for (const t of this.#tracked) {
-      const result = evaluateTracking(t.instance.config.priority, t.scripts, t.interfaces, t.files, linkUp);
+      const result = evaluateTracking(t.instance.config.priority, t.scripts, t.interfaces, t.files, linkUp, t.backends, (name) => this.#backendHealth.get(name));
       t.instance.setPriority(result.priority);
       const reason = result.reasons.join(', ') || 'tracked resources OK';
       if (t.group !== undefined) t.group.memberFault(t.instance, result.fault, reason);

@@ -170,6 +170,13 @@ export interface TrackedFile {
   readonly reverse: boolean;
 }
 
+/** track_backend (a vigil extension): a backend of vigil's own proxy, OK while a server is available */
+export interface TrackedBackend {
+  readonly name: string;
+  readonly weight: number;
+  readonly reverse: boolean;
+}
+
 export interface TrackingState {
   readonly fault: boolean;
   readonly reasons: readonly string[];
@@ -190,9 +197,20 @@ export function evaluateTracking(
   interfaces: readonly TrackedInterface[],
   files: readonly TrackedFile[],
   linkUp: (name: string) => boolean | undefined,
+  backends: readonly TrackedBackend[] = [],
+  backendUp: (name: string) => boolean | undefined = () => undefined,
 ): TrackingState {
   let priority = basePriority;
   const reasons: string[] = [];
+  for (const b of backends) {
+    // not heard of yet (the proxy starts after VRRP): counted as available
+    const available = backendUp(b.name) ?? true;
+    if (b.weight === 0) {
+      if (available === b.reverse) reasons.push(`backend ${b.name} ${available ? 'available (reverse)' : 'has no server available'}`);
+    } else {
+      priority += weightFor(available, b.weight, b.reverse);
+    }
+  }
   for (const s of scripts) {
     const ok = s.reverse ? !s.tracker.ok : s.tracker.ok;
     if (s.weight === 0) {

@@ -6,7 +6,10 @@ export interface VrrpWorkerData {
   readonly config: KeepalivedConfig;
 }
 
-export type ToVrrpWorker = { readonly type: 'stop' } | { readonly type: 'reload'; readonly config: KeepalivedConfig };
+export type ToVrrpWorker =
+  | { readonly type: 'stop' }
+  | { readonly type: 'reload'; readonly config: KeepalivedConfig }
+  | { readonly type: 'backend-health'; readonly backend: string; readonly available: boolean };
 
 export type FromVrrpWorker =
   | { readonly type: 'ready' }

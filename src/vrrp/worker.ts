@@ -52,9 +52,16 @@ async function start(): Promise<void> {
     }
   };
   attach(router);
+  const backendHealth = new Map<string, boolean>();
   port.on('message', (message: ToVrrpWorker) => {
+    if (message.type === 'backend-health') {
+      backendHealth.set(message.backend, message.available);
+      router.setBackendHealth(message.backend, message.available);
+      return;
+    }
     if (message.type === 'reload') {
       const next = new VrrpRouter(message.config, dependencies, router);
+      for (const [backend, available] of backendHealth) next.setBackendHealth(backend, available);
       const previous = router;
       router = next;
       attach(next);

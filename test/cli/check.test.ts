@@ -108,3 +108,16 @@ for (const format of ['haproxy', 'keepalived']) {
     });
   }
 }
+
+test('track_backend (a vigil extension) must name a backend of the haproxy.cfg given alongside', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-track-'));
+  writeFileSync(join(dir, 'keepalived.conf'), 'vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.80/24\n    }\n    track_backend {\n        websvr\n    }\n}\n');
+  const alone = await vigil(['check', '--syntax', '-f', join(dir, 'keepalived.conf')]);
+  assert.equal(alone.code, 1);
+  assert.match(alone.stderr, /keepalived\.conf:8:9: error: 'track_backend': No backend "websvr".*give the haproxy\.cfg/);
+  const both = await vigil(['check', '--syntax', '-f', join(dir, 'keepalived.conf'), '-f', fixture('mapped/case3/haproxy.cfg')]);
+  assert.equal(both.code, 1);
+  assert.match(both.stderr, /did you mean 'websrv'/);
+});

@@ -122,6 +122,8 @@ export interface VrrpInstance {
   trackInterfaces: TrackedInterface[];
   trackScripts: TrackedName[];
   trackFiles: TrackedName[];
+  /** vigil extension: backends of vigil's own proxy (haproxy.cfg given with -f) to follow */
+  trackBackends: TrackedName[];
   notify: NotifyScripts;
   version?: 2 | 3;
   /** true: accept, false: no_accept */

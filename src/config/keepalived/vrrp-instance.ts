@@ -242,6 +242,15 @@ const entries: Entry[] = [
       instance.trackFiles.push(...trackedNames(line, diag, trackFileWeightRange));
     },
   },
+  {
+    name: 'track_backend',
+    status: 'supported',
+    summary:
+      'vigil extension: backends of the haproxy.cfg vigil runs alongside; a backend with no server available counts as failed: NAME [weight N [reverse]] (weight 0: FAULT)',
+    handle: ({ instance }, line, diag) => {
+      instance.trackBackends.push(...trackedNames(line, diag, trackWeightRange));
+    },
+  },
   ...notifyKeywords<VrrpInstanceContext>(),
   {
     name: 'version',
@@ -412,6 +421,7 @@ export function enterVrrpInstance(state: LoadState, line: KeywordLine, diag: Dia
     trackInterfaces: [],
     trackScripts: [],
     trackFiles: [],
+    trackBackends: [],
     notify: {},
     garp: {},
     virtualRoutes: [],

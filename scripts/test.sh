@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use as real peers, clients and kernel paths.
-packages=(iproute2 iputils-ping iputils-arping curl procps keepalived haproxy nftables wrk apache2-utils)
+packages=(iproute2 iputils-ping iputils-arping curl procps keepalived haproxy nftables wrk apache2-utils chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -4,9 +4,11 @@
 // (keepalived's config test) both mean `vigil check`, and `vigil -f FILE` means `vigil run`.
 import { createCheckCommand } from './check.ts';
 import { ExitCode, type CliIo, type Command } from './command.ts';
+import { createCtlCommand } from './ctl.ts';
+import { createLvsCommand } from './lvs.ts';
 import { createRunCommand } from './run.ts';
 
-const commands: readonly Command[] = [createRunCommand(), createCheckCommand()];
+const commands: readonly Command[] = [createRunCommand(), createCheckCommand(), createCtlCommand(), createLvsCommand()];
 
 const habits: Readonly<Record<string, string>> = { '-c': 'check', '--check': 'check', '-t': 'check', '--config-test': 'check' };
 

@@ -1,7 +1,24 @@
 // The subsystems `vigil run` can start, in start order. Each claims its part of the config.
+import { createAdminHooks } from '../admin/wiring.ts';
+import { StatusSources } from '../admin/sources.ts';
 import { createProxySubsystem } from './proxy-subsystem.ts';
+import { BackendHealthBus } from './backend-health.ts';
+import { createVrrpSubsystem } from './vrrp-subsystem.ts';
 import type { DaemonOptions, Subsystem } from './subsystem.ts';
 
 export function subsystemsFor(options: DaemonOptions): Subsystem[] {
-  return [createProxySubsystem(options.workers === undefined ? {} : { workers: options.workers })];
+  // the VRRP and L4 subsystems register their status here, for the stats page and runtime API
+  const sources = new StatusSources();
+  const admin = createAdminHooks(sources);
+  const backendHealth = new BackendHealthBus();
+  return [
+    // VRRP first: it claims the addresses, which the proxy's listeners may use
+    createVrrpSubsystem({ register: (source) => sources.register(source), backendHealth }),
+    createProxySubsystem({
+      backendHealth,
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      statsRenderer: admin.statsRenderer,
+      onStarted: admin.onStarted,
+    }),
+  ];
 }

@@ -70,8 +70,8 @@ function skip(reason, fix) {
     'vigil: WARNING: the VRRP native addon was not built.',
     `vigil: ${reason}`,
     `vigil: ${fix}`,
-    'vigil: Everything except VRRP works without it; `vigil run` refuses a configuration with',
-    'vigil: vrrp_instance blocks until the addon is built (`npm rebuild`).',
+    'vigil: Everything except VRRP works without it; with vrrp_instance blocks configured,',
+    'vigil: `vigil run` stops with "VRRP needs the native addon: run npm rebuild".',
     '',
   ];
   process.stderr.write(lines.join('\n'));

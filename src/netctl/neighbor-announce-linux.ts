@@ -17,10 +17,6 @@ export interface LinuxNeighborAnnouncePortOptions extends NamespaceOption {
   readonly arping?: string;
 }
 
-// arping's own minimum gap between packets, in seconds, when asked for back-to-back packets:
-// iputils refuses an interval of 0 for non-root users and rounds tiny ones; 10 ms is harmless.
-const minimumIntervalSeconds = 0.01;
-
 export class LinuxNeighborAnnouncePort implements NeighborAnnouncePort {
   readonly #netns: string | undefined;
   readonly #arping: string;
@@ -39,14 +35,36 @@ export class LinuxNeighborAnnouncePort implements NeighborAnnouncePort {
     }
     const count = spec.count ?? DEFAULT_ANNOUNCE_COUNT;
     if (!Number.isInteger(count) || count < 1) return fail(new NetctlError(NetctlErrorCode.invalid, `Cannot ${what}: count ${String(count)} is not a positive integer`));
-    const intervalSeconds = Math.max(minimumIntervalSeconds, (spec.intervalMs ?? 0) / 1000);
+    const intervalMs = spec.intervalMs ?? 0;
+
+    // iputils-arping sends one packet per second at most (its -i takes whole seconds, and -i 0
+    // never exits), and lingers a second after its last packet. So: whole-second gaps are one
+    // arping -c N -i S; anything faster (keepalived's default is back to back) is one
+    // `arping -c 1` per packet, started intervalMs apart, all lingering in parallel.
+    const runs: Array<Promise<HostResult<number>>> = [];
+    if (intervalMs >= 1000 && intervalMs % 1000 === 0) {
+      runs.push(this.#arpingRun(what, spec, count, intervalMs / 1000));
+    } else {
+      for (let i = 0; i < count; i++) {
+        if (i > 0 && intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        runs.push(this.#arpingRun(what, spec, 1, 1));
+      }
+    }
+    let sent = 0;
+    for (const result of await Promise.all(runs)) {
+      if (!result.ok) return result;
+      sent += result.value;
+    }
+    return ok({ sent });
+  }
+
+  async #arpingRun(what: string, spec: AnnounceSpec, count: number, intervalSeconds: number): Promise<HostResult<number>> {
     const argv = inNamespace(this.#netns, [this.#arping, '-q', '-U', '-c', String(count), '-i', String(intervalSeconds), '-I', spec.interface, '-s', spec.address, spec.address]);
     try {
-      // A burst takes count x interval; allow that plus slack for a slow start.
       const result = await runCommand(argv, { timeoutMs: 5000 + count * intervalSeconds * 1000 });
-      // iputils-arping in -U mode exits 0 when it sent everything (no replies are expected).
+      // In -U mode arping expects no replies and exits 0 once it has sent everything.
       if (result.code !== 0 || result.timedOut) return fail(commandFailure(what, result));
-      return ok({ sent: count });
+      return ok(count);
     } catch (error) {
       return fail(error instanceof NetctlError ? error : new NetctlError(NetctlErrorCode.command, String(error), { cause: error }));
     }

@@ -2,13 +2,25 @@
 // vigil's command line: `vigil <command> ...`, plus the habits of the tools it replaces:
 // `vigil -c -f haproxy.cfg` (haproxy's check mode) and `vigil -t -f keepalived.conf`
 // (keepalived's config test) both mean `vigil check`, and `vigil -f FILE` means `vigil run`.
-import { createCheckCommand } from './check.ts';
 import { ExitCode, type CliIo, type Command } from './command.ts';
-import { createCtlCommand } from './ctl.ts';
-import { createLvsCommand } from './lvs.ts';
-import { createRunCommand } from './run.ts';
 
-const commands: readonly Command[] = [createRunCommand(), createCheckCommand(), createCtlCommand(), createLvsCommand()];
+/**
+ * Each command's module is loaded only when it runs: `vigil run` pulls in every subsystem,
+ * which `vigil check` or `vigil ctl` do not need, and start-up time counts (a VRRP node that
+ * restarts is back in the election sooner).
+ */
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+const commands: readonly CommandEntry[] = [
+  { name: 'run', summary: 'Run configurations in the foreground (the built-in demo without -f)', load: async () => (await import('./run.ts')).createRunCommand() },
+  { name: 'check', summary: 'Validate configuration files and report every problem at once', load: async () => (await import('./check.ts')).createCheckCommand() },
+  { name: 'ctl', summary: 'Send a command to a running vigil\'s runtime API', load: async () => (await import('./ctl.ts')).createCtlCommand() },
+  { name: 'lvs', summary: 'Show L4 virtual servers as ipvsadm -Ln does', load: async () => (await import('./lvs.ts')).createLvsCommand() },
+];
 
 const habits: Readonly<Record<string, string>> = { '-c': 'check', '--check': 'check', '-t': 'check', '--config-test': 'check' };
 
@@ -26,15 +38,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   return dispatch(first, rest, io);
 }
 
-function dispatch(name: string, args: readonly string[], io: CliIo): Promise<number> {
-  const command = commands.find((c) => c.name === name);
-  if (command === undefined) {
+async function dispatch(name: string, args: readonly string[], io: CliIo): Promise<number> {
+  const entry = commands.find((c) => c.name === name);
+  if (entry === undefined) {
     io.err(`vigil: unknown command "${name}"; commands: ${commands.map((c) => c.name).join(', ')}`);
-    return Promise.resolve(ExitCode.usage);
+    return ExitCode.usage;
   }
+  const command = await entry.load();
   if (args.includes('-h') || args.includes('--help')) {
     io.out(`${command.summary}\n\nusage: ${command.usage}`);
-    return Promise.resolve(ExitCode.ok);
+    return ExitCode.ok;
   }
   return command.run(args, io);
 }

@@ -53,6 +53,8 @@ export interface EngineOptions {
 interface ProbeState {
   readonly config: ProbeConfig;
   timer?: TimerHandle;
+  /** clock time the scheduled check runs at */
+  dueAt?: number;
   abort?: AbortController;
   running: boolean;
 }
@@ -170,11 +172,32 @@ export class CheckEngine {
     this.#publish(entry, 'passive', outcome);
   }
 
-  /** Asks for the next check of every probe of a server to run now (HAProxy `on-error fastinter`) */
-  checkSoon(id: string, delayMs: number): void {
+  /**
+   * Passive health: traffic showed the server failing (HAProxy `on-error fail-check`, and
+   * `sudden-death` with `preFatal`): counts as one failed check of every probe, which may take
+   * the server DOWN. A server without checks is not affected (HAProxy observes checked servers).
+   */
+  recordFailure(id: string, outcome: CheckOutcome, preFatal = false): void {
+    const entry = this.#require(id);
+    if (entry.probes.length === 0) return;
+    entry.failedChecks++;
+    entry.lastCheck = { ...outcome, at: this.#clock.wallNow() };
+    for (const probe of entry.probes) {
+      if (preFatal) probe.config.policy.preFatal?.();
+      probe.config.policy.record(outcome);
+    }
+    this.#publish(entry, 'passive', outcome);
+  }
+
+  /**
+   * Asks for the next check of every probe of a server within `delayMs` (HAProxy `on-error
+   * fastinter`); with `onlySooner`, a check already due sooner keeps its time.
+   */
+  checkSoon(id: string, delayMs: number, onlySooner = false): void {
     const entry = this.#require(id);
     for (const probe of entry.probes) {
       if (probe.running) continue;
+      if (onlySooner && probe.dueAt !== undefined && probe.dueAt <= this.#clock.now() + delayMs) continue;
       probe.timer?.cancel();
       this.#schedule(entry, probe, delayMs);
     }
@@ -198,7 +221,9 @@ export class CheckEngine {
   #schedule(entry: ServerEntry, probe: ProbeState, delayMs: number): void {
     if (!this.#started) return;
     const spread = delayMs * this.#jitter * (this.#random() * 2 - 1);
-    probe.timer = this.#clock.setTimeout(() => void this.#runProbe(entry, probe), Math.max(0, delayMs + spread));
+    const delay = Math.max(0, delayMs + spread);
+    probe.dueAt = this.#clock.now() + delay;
+    probe.timer = this.#clock.setTimeout(() => void this.#runProbe(entry, probe), delay);
   }
 
   async #runProbe(entry: ServerEntry, probe: ProbeState): Promise<void> {

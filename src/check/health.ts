@@ -14,6 +14,11 @@ export interface HealthPolicy {
   nextDelayMs(): number;
   /** forces the state (passive checks' mark-down, admin "set health"); returns true on change */
   force(up: boolean): boolean;
+  /**
+   * HAProxy's `on-error sudden-death`: an UP server is left one failure short of going DOWN
+   * by the failure recorded next. Optional: policies without a health counter ignore it.
+   */
+  preFatal?(): void;
 }
 
 export interface RiseFallSettings {
@@ -119,6 +124,12 @@ export class RiseFallHealth implements HealthPolicy {
     this.#up = up;
     this.#health = up ? this.#top : 0;
     return changed;
+  }
+
+  preFatal(): void {
+    // HAProxy src/check.c: `if (health > rise) health = rise + 1`, then a failed check follows
+    const { rise } = this.#settings;
+    if (this.#up && this.#health > rise) this.#health = rise + 1;
   }
 
   nextDelayMs(): number {

@@ -16,9 +16,11 @@ export function createRunCommand(): Command {
     name: 'run',
     summary: 'Run configurations in the foreground (the built-in demo without -f)',
     usage: [
-      'vigil run [-f FILE ...] [--format haproxy|keepalived] [-i CONFIG_ID] [--workers N]',
+      'vigil run [-f FILE ...] [--format haproxy|keepalived] [-i CONFIG_ID] [--workers N] [--socket PATH] [--l4 kernel|userspace]',
       '  -f FILE      a haproxy.cfg or keepalived.conf (several may be given); none: the built-in demo',
       '  --workers N  data-path worker threads (default: the config\'s nbthread, else 1)',
+      '  --socket P   runtime API socket when no haproxy.cfg declares one (default /run/vigil/admin.sock)',
+      '  --l4 PATH    L4 virtual servers on the kernel (nftables) or in userspace (default: kernel when root)',
     ].join('\n'),
     run: runDaemon,
   };
@@ -34,6 +36,8 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
         format: { type: 'string' },
         'config-id': { type: 'string', short: 'i' },
         workers: { type: 'string' },
+        socket: { type: 'string' },
+        l4: { type: 'string' },
       },
       allowPositionals: false,
     });
@@ -45,6 +49,11 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
   const workers = values.workers === undefined ? undefined : Number(values.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 1 || workers > 64)) {
     io.err(`vigil run: --workers takes a whole number from 1 to 64, not "${values.workers}"`);
+    return ExitCode.usage;
+  }
+  const l4Path = values.l4;
+  if (l4Path !== undefined && l4Path !== 'kernel' && l4Path !== 'userspace' && l4Path !== 'auto') {
+    io.err(`vigil run: --l4 takes kernel, userspace or auto, not "${l4Path}"`);
     return ExitCode.usage;
   }
   const demo = values.file === undefined || values.file.length === 0;
@@ -66,7 +75,11 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
     io.err('vigil run: configuration has errors; not starting');
     return ExitCode.failed;
   }
-  const wanted = subsystemsFor(workers === undefined ? {} : { workers }).filter((s) => s.wants(config));
+  const wanted = subsystemsFor({
+    ...(workers === undefined ? {} : { workers }),
+    ...(values.socket === undefined ? {} : { socket: values.socket }),
+    ...(l4Path === undefined ? {} : { l4Path }),
+  }).filter((s) => s.wants(config));
   if (wanted.length === 0) {
     io.err('vigil run: nothing in this configuration can run in this version of vigil yet');
     return ExitCode.failed;

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { systemClock } from '../core/clock.ts';
 import { CheckEngine, type EngineEvent } from '../check/engine.ts';
 import { haproxyMonitoredServers } from '../check/from-haproxy.ts';
+import { haproxyPassiveSettings, PassiveHealth } from '../check/passive.ts';
 import { haproxyStateLines } from '../check/haproxy-log.ts';
 import type { LoadedConfig } from '../config/load.ts';
 import type { HaproxyConfig } from '../config/haproxy/model.ts';
@@ -56,6 +57,8 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
 
   const engine = new CheckEngine({ clock: systemClock, ...(config.global.spreadChecks === undefined ? {} : { jitter: config.global.spreadChecks / 100 }) });
   for (const server of haproxyMonitoredServers(config)) engine.add(server);
+  const passive = new PassiveHealth(engine);
+  for (const [id, settings] of haproxyPassiveSettings(config)) passive.observe(id, settings);
 
   const logs = createLogEnvironment();
   const backendLoggers = new Map<string, EventLogger>();
@@ -69,7 +72,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
   };
   const stateOf = (id: string): ServerStateMessage | undefined => {
     const s = engine.get(id);
-    return s === undefined ? undefined : { type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight };
+    return s === undefined ? undefined : { type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight, up: s.up };
   };
 
   const publishHealth = (backend: string): void => {
@@ -111,7 +114,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
         counters,
         worker: index,
         workers,
-        states: engine.all().map((s) => ({ type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight })),
+        states: engine.all().map((s) => ({ type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight, up: s.up })),
       };
       const thread = new Worker(workerUrl, { workerData: data });
       let ready = false;
@@ -124,6 +127,8 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
           reject(new Error(message.message));
         } else if (message.type === 'stats-request') {
           answerStats(thread, message.id, message.request);
+        } else if (message.type === 'passive') {
+          for (const report of message.reports) passive.apply(report);
         } else if (message.type === 'warning') {
           log(`[WARNING]  (${process.pid}) : ${message.message}`);
         }

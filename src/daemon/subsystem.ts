@@ -19,4 +19,8 @@ export interface Subsystem {
 export interface DaemonOptions {
   /** data-path worker threads (`--workers`), overriding the config's nbthread */
   readonly workers?: number;
+  /** `--socket PATH`: the runtime API socket of a vigil that runs no proxy */
+  readonly socket?: string;
+  /** `--l4 kernel|userspace`: the L4 data path (default: kernel when root with nftables) */
+  readonly l4Path?: 'auto' | 'kernel' | 'userspace';
 }

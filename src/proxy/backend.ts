@@ -79,9 +79,10 @@ export class BackendRuntime {
   }
 
   /** applies a server's new state from the health engine and rebuilds the balancer if needed */
-  applyState(name: string, serving: boolean, weight: number): void {
+  applyState(name: string, serving: boolean, weight: number, up = serving): void {
     const server = this.#byName.get(name);
     if (server === undefined) return;
+    server.setUp(up);
     if (server.serving === serving && server.weight === weight) return;
     server.serving = serving;
     server.weight = weight;

@@ -22,6 +22,7 @@ import { applyRequestRules, compileRequestRules, type RequestRules } from './rul
 import { applyResponseRules, compileResponseRules, type ResponseRules } from './rules/response-rules.ts';
 import { compileForwardFor } from './rules/forwardfor.ts';
 import { compileValue } from './rules/expression.ts';
+import type { PassiveReporter } from './passive-observer.ts';
 import { ServerRuntime } from './server-runtime.ts';
 import { defaultStatsUri, statsUriMatcher, type StatsRequest, type StatsService } from './stats-bridge.ts';
 
@@ -77,6 +78,8 @@ export interface BuildOptions {
   readonly logs: LogEnvironment;
   /** answers stats requests (on the control thread, through the worker's message port) */
   readonly renderStats?: (request: StatsRequest) => Promise<Uint8Array>;
+  /** where sessions note what traffic shows of servers with `observe` (passive health checks) */
+  readonly passive?: PassiveReporter;
 }
 
 function optionOn(settings: ProxySettings, name: string): OptionSetting | undefined {
@@ -148,25 +151,31 @@ function compileProxy(proxy: ProxySection, diagnostics: Diagnostics): CompiledPr
 
 function backendFor(proxy: ProxySection, options: BuildOptions, writer: CounterWriter, diagnostics: Diagnostics): BackendRuntime {
   const settings = proxy.settings;
-  const servers = proxy.servers.map(
-    (server, index) =>
-      new ServerRuntime(
-        {
-          index,
-          backend: proxy.name,
-          name: server.name,
-          host: server.address.host,
-          port: server.address.ports?.from ?? 0,
-          weight: server.options.weight ?? 1,
-          backup: server.options.backup ?? false,
-          maxconn: server.options.maxconn ?? 0,
-          maxqueue: server.options.maxqueue ?? 0,
-          maxIdle: defaultMaxIdle,
-        },
-        writer,
-        CounterWriter.base(options.layout, serverKey(proxy.name, server.name)),
-      ),
-  );
+  const servers = proxy.servers.map((server, index) => {
+    const runtime = new ServerRuntime(
+      {
+        index,
+        backend: proxy.name,
+        name: server.name,
+        host: server.address.host,
+        port: server.address.ports?.from ?? 0,
+        weight: server.options.weight ?? 1,
+        backup: server.options.backup ?? false,
+        maxconn: server.options.maxconn ?? 0,
+        maxqueue: server.options.maxqueue ?? 0,
+        maxIdle: defaultMaxIdle,
+        shutdownOnDown: server.options.onMarkedDown === 'shutdown-sessions',
+      },
+      writer,
+      CounterWriter.base(options.layout, serverKey(proxy.name, server.name)),
+    );
+    // HAProxy observes only servers that are also checked: the checks bring them back
+    const observe = server.options.observe;
+    if (options.passive !== undefined && server.options.check === true && (observe === 'layer4' || observe === 'layer7')) {
+      runtime.observation = options.passive.observe(`${proxy.name}/${server.name}`, observe);
+    }
+    return runtime;
+  });
   const balance = settings.balance;
   const lookup = resolveBalanceAlgorithm(balance?.algorithm ?? DEFAULT_BALANCE_ALGORITHM, balance?.args ?? []);
   let algorithm: BalanceAlgorithm;

@@ -2,6 +2,7 @@
 // frontend's mode. With several data-path workers every worker listens on the same ports with
 // SO_REUSEPORT and the kernel spreads connections across them.
 import { createServer, type Server, type Socket } from 'node:net';
+import { plainAddress } from './client-address.ts';
 import type { DeadlineTicker } from './deadlines.ts';
 import type { LogContext } from './log/log-context.ts';
 import { ConnectionGate, type FrontendRuntime } from './frontend.ts';
@@ -99,8 +100,8 @@ export class FrontendListener {
 function acceptContext(socket: Socket, frontend: string, active: number, frontendActive: number): LogContext {
   const now = Date.now();
   return {
-    clientIp: socket.remoteAddress ?? '', clientPort: socket.remotePort ?? 0,
-    frontendIp: socket.localAddress ?? '', frontendPort: socket.localPort ?? 0,
+    clientIp: plainAddress(socket.remoteAddress), clientPort: socket.remotePort ?? 0,
+    frontendIp: plainAddress(socket.localAddress), frontendPort: socket.localPort ?? 0,
     acceptDate: now, requestDate: now, frontend, frontendTransport: frontend, backend: frontend,
     server: '<NOSRV>', serverIp: '-', serverPort: 0,
     timeRequest: -1, timeQueue: -1, timeConnect: -1, timeResponse: -1, timeActive: 0, timeTotal: 0,

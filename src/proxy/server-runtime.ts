@@ -3,6 +3,7 @@
 import { connect, type Socket } from 'node:net';
 import type { BalanceServer } from '../balance/balancer.ts';
 import { Counter, CounterWriter } from './counters.ts';
+import type { ServerObservation } from './passive-observer.ts';
 
 /** Who gets a pooled connection's events while it carries a transaction */
 export interface ServerConnectionOwner {
@@ -19,7 +20,7 @@ export class ServerConnection {
   readonly socket: Socket;
   readonly server: ServerRuntime;
   owner: ServerConnectionOwner | undefined;
-  /** established and usable */
+  /** the TCP handshake completed (it stays true once closed: see `closed`) */
   connected = false;
   closed = false;
   /** transactions carried, for "reused" counting and retry safety */
@@ -38,9 +39,11 @@ export class ServerConnection {
     socket.on('drain', () => this.owner?.onServerDrain(this));
     socket.on('error', (error) => (this.#error = error));
     socket.on('close', () => {
+      // `connected` stays as it was: the owner tells "never connected" (a connect failure, to
+      // retry) from "closed after connecting" (the server ended its answer or aborted) by it
       this.closed = true;
-      this.connected = false;
       this.server.forgetIdle(this);
+      this.server.forgetLive(this);
       this.owner?.onServerClose(this, this.#error);
     });
   }
@@ -66,6 +69,8 @@ export interface ServerRuntimeConfig {
   readonly maxIdle: number;
   /** HAProxy `source` / keepalived `bindto` style local address, if any */
   readonly localAddress?: string;
+  /** `on-marked-down shutdown-sessions`: cut this server's connections when it goes DOWN */
+  readonly shutdownOnDown?: boolean;
 }
 
 export class ServerRuntime implements BalanceServer {
@@ -87,6 +92,13 @@ export class ServerRuntime implements BalanceServer {
   serving = true;
   /** transactions in progress on this server (HAProxy's "cur sessions" for a server) */
   active = 0;
+  /** UP by its checks (it may still not serve: maintenance, drain) */
+  up = true;
+  /** `observe layer4|layer7`: where sessions note what traffic shows (undefined: not observed) */
+  observation: ServerObservation | undefined;
+  readonly #shutdownOnDown: boolean;
+  /** connections in use, kept only for `on-marked-down shutdown-sessions` */
+  readonly #live = new Set<ServerConnection>();
   readonly #idle: ServerConnection[] = [];
   readonly counters: CounterWriter;
   readonly base: number;
@@ -105,6 +117,7 @@ export class ServerRuntime implements BalanceServer {
     this.weight = config.weight;
     this.#maxIdle = config.maxIdle;
     this.#localAddress = config.localAddress;
+    this.#shutdownOnDown = config.shutdownOnDown ?? false;
     this.counters = counters;
     this.base = base;
   }
@@ -149,6 +162,19 @@ export class ServerRuntime implements BalanceServer {
     }
   }
 
+  forgetLive(connection: ServerConnection): void {
+    if (this.#shutdownOnDown) this.#live.delete(connection);
+  }
+
+  /** the checks found it DOWN (or UP again); DOWN cuts its sessions when the config asks so */
+  setUp(up: boolean): void {
+    const wasUp = this.up;
+    this.up = up;
+    if (wasUp && !up && this.#shutdownOnDown) {
+      for (const connection of [...this.#live]) connection.socket.destroy(new Error('Server marked down'));
+    }
+  }
+
   /** closes idle connections, e.g. when the server goes down or into maintenance */
   dropIdle(): void {
     for (const connection of this.#idle.splice(0)) connection.socket.destroy();
@@ -164,6 +190,7 @@ export class ServerRuntime implements BalanceServer {
     });
     const connection = new ServerConnection(this, socket);
     connection.owner = owner;
+    if (this.#shutdownOnDown) this.#live.add(connection);
     return connection;
   }
 }

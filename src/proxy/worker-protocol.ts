@@ -1,5 +1,6 @@
 // Messages between the control thread and the data-path workers. Kept small and rare: traffic
 // never crosses threads, only configuration at start and server state changes.
+import type { PassiveReport } from '../check/passive.ts';
 import type { HaproxyConfig } from '../config/haproxy/model.ts';
 import type { StatsRequest } from './stats-bridge.ts';
 
@@ -19,6 +20,8 @@ export interface ServerStateMessage {
   readonly server: string;
   readonly serving: boolean;
   readonly weight: number;
+  /** UP by its checks; a DOWN server's sessions are cut with `on-marked-down shutdown-sessions` */
+  readonly up: boolean;
 }
 
 export interface StopMessage {
@@ -40,4 +43,6 @@ export type FromWorker =
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'stopped' }
   | { readonly type: 'warning'; readonly message: string }
+  /** what traffic showed of observed servers (`observe`), batched; sent only when there are errors */
+  | { readonly type: 'passive'; readonly reports: readonly PassiveReport[] }
   | { readonly type: 'stats-request'; readonly id: number; readonly request: StatsRequest };

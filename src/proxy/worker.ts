@@ -7,6 +7,7 @@ import { buildProxies } from './build.ts';
 import { createCounterLayout } from './counters.ts';
 import { DeadlineTicker } from './deadlines.ts';
 import { FrontendListener } from './listener.ts';
+import { PassiveReporter } from './passive-observer.ts';
 import { createLogEnvironment } from './log/logger.ts';
 import type { StatsRequest } from './stats-bridge.ts';
 import type { FromWorker, ToWorker, WorkerStartData } from './worker-protocol.ts';
@@ -34,6 +35,7 @@ async function start(): Promise<void> {
     });
   const built = buildProxies(data.config, {
     renderStats,
+    passive: new PassiveReporter((reports) => send({ type: 'passive', reports })),
     layout,
     counters: data.counters,
     worker: data.worker,
@@ -44,7 +46,7 @@ async function start(): Promise<void> {
     send({ type: 'failed', message: built.diagnostics.items.filter((d) => d.severity === 'error').map(formatDiagnostic).join('\n') });
     return;
   }
-  for (const state of data.states) built.backends.get(state.backend)?.applyState(state.server, state.serving, state.weight);
+  for (const state of data.states) built.backends.get(state.backend)?.applyState(state.server, state.serving, state.weight, state.up);
   const ticker = new DeadlineTicker();
   const processConnections = { value: 0 };
   const listeners: FrontendListener[] = [];
@@ -77,7 +79,7 @@ async function start(): Promise<void> {
       pendingStats.delete(message.id);
       resolve?.(message.bytes);
     } else if (message.type === 'server-state') {
-      built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight);
+      built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight, message.up);
     } else if (message.type === 'stop') {
       void Promise.all(listeners.map((l) => l.close(message.graceful))).then(() => {
         ticker.stop();

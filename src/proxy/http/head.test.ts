@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findHeadEnd, headerValue, listHas, parseRequestHead, parseResponseHead, type HeadFailure, type RequestHead } from './head.ts';
+import { findHeadEnd, hasBareLf, headerValue, listHas, parseRequestHead, parseResponseHead, type HeadFailure, type RequestHead } from './head.ts';
 
 function request(text: string): RequestHead | HeadFailure {
   const buffer = Buffer.from(text, 'latin1');
@@ -109,4 +109,25 @@ test('responses: status, reason, framing', () => {
 test('the head end is found across the buffer', () => {
   assert.equal(findHeadEnd(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n')), -1);
   assert.equal(findHeadEnd(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\nBODY')), 27);
+});
+
+test('a Content-Length repeated with one value is one length, flagged so it goes out once', () => {
+  for (const text of ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\n']) {
+    const head = request(text);
+    assert.ok(head.ok);
+    assert.equal(head.contentLength, 5);
+    assert.equal(head.lengthRepeated, true);
+  }
+  const single = request('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n');
+  assert.ok(single.ok && !single.lengthRepeated);
+  // with Transfer-Encoding the length is dropped altogether, not repeated
+  const both = request('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n');
+  assert.ok(both.ok && both.lengthConflict && !both.lengthRepeated);
+});
+
+test('a bare LF in an incomplete head is found at once, a CRLF split across reads is not one', () => {
+  assert.equal(hasBareLf(Buffer.from('GET / HTTP/1.1\nHost: x\n')), true);
+  assert.equal(hasBareLf(Buffer.from('\nGET')), true);
+  assert.equal(hasBareLf(Buffer.from('GET / HTTP/1.1\r\nHost: x\r')), false);
+  assert.equal(hasBareLf(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n')), false);
 });

@@ -26,6 +26,11 @@ export interface HeadCommon {
    * ignored, Content-Length must not be forwarded, and the connection closes after the message.
    */
   readonly lengthConflict: boolean;
+  /**
+   * Content-Length came as several identical values (repeated fields or a list): one value, but
+   * it must be forwarded once, as many recipients refuse the repetition (RFC 9110 section 8.6)
+   */
+  readonly lengthRepeated: boolean;
   /** `Connection: close` (or HTTP/1.0 without `Connection: keep-alive`) */
   readonly wantsClose: boolean;
   /** the Upgrade header's value when `Connection: upgrade` asks for one */
@@ -49,6 +54,21 @@ export interface ResponseHead extends HeadCommon {
 const CR = 13;
 const LF = 10;
 const crlfcrlf = Buffer.from('\r\n\r\n', 'latin1');
+
+/**
+ * Whether an incomplete head holds a LF not preceded by CR. RFC 9112 section 2.2 lets a recipient
+ * accept a bare LF as a line end; a proxy that did would read the message differently from a
+ * server that does not, so vigil refuses it at once rather than wait for a CRLFCRLF that may
+ * never come.
+ */
+export function hasBareLf(buffer: Buffer): boolean {
+  let at = buffer.indexOf(LF);
+  while (at !== -1) {
+    if (at === 0 || buffer[at - 1] !== CR) return true;
+    at = buffer.indexOf(LF, at + 1);
+  }
+  return false;
+}
 
 /** Index just past the head's final CRLFCRLF, or -1 while it has not all arrived */
 export function findHeadEnd(buffer: Buffer, from = 0): number {
@@ -126,6 +146,7 @@ interface FieldScan {
   contentLength: number;
   chunked: boolean;
   lengthConflict: boolean;
+  lengthRepeated: boolean;
   connectionClose: boolean;
   connectionKeepAlive: boolean;
   connectionUpgrade: boolean;
@@ -217,6 +238,7 @@ function scanFields(text: string, pos: number, scan: FieldScan): string | undefi
  */
 function readContentLength(value: string, previous: string | undefined, scan: FieldScan): string | undefined {
   let parsed = -1;
+  if (previous !== undefined || value.includes(',')) scan.lengthRepeated = true;
   for (const part of value.split(',')) {
     const digits = part.trim();
     if (digits.length === 0 || digits.length > 15 || !/^\d+$/.test(digits)) return 'invalid Content-Length';
@@ -256,6 +278,7 @@ function newScan(): FieldScan {
     contentLength: -1,
     chunked: false,
     lengthConflict: false,
+    lengthRepeated: false,
     connectionClose: false,
     connectionKeepAlive: false,
     connectionUpgrade: false,
@@ -316,6 +339,7 @@ export function parseRequestHead(buffer: Buffer, start: number, end: number): Re
     contentLength: scan.contentLength,
     chunked: scan.chunked,
     lengthConflict: scan.lengthConflict,
+    lengthRepeated: scan.lengthRepeated && !scan.lengthConflict,
     wantsClose: scan.connectionClose || (version === 10 && !scan.connectionKeepAlive) || scan.lengthConflict,
     upgrade: scan.connectionUpgrade ? scan.upgrade : undefined,
     headLength: end - start,
@@ -348,6 +372,7 @@ export function parseResponseHead(buffer: Buffer, start: number, end: number): R
     contentLength: scan.contentLength,
     chunked: scan.chunked,
     lengthConflict: scan.lengthConflict,
+    lengthRepeated: scan.lengthRepeated && !scan.lengthConflict,
     wantsClose: scan.connectionClose || (version === 10 && !scan.connectionKeepAlive) || scan.lengthConflict,
     upgrade: scan.connectionUpgrade ? scan.upgrade : undefined,
     headLength: end - start,

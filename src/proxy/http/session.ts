@@ -6,6 +6,8 @@
 import type { Socket } from 'node:net';
 import type { BalanceRequest } from '../../balance/balancer.ts';
 import type { BackendRuntime, ConnectionMode, QueueWaiter } from '../backend.ts';
+import { AnalyzeStatus, statusVerdict } from '../../check/passive.ts';
+import { plainAddress } from '../client-address.ts';
 import { Counter } from '../counters.ts';
 import type { DeadlineTicker, Expirable } from '../deadlines.ts';
 import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
@@ -14,6 +16,7 @@ import type { ServerConnection, ServerConnectionOwner, ServerRuntime } from '../
 import { ChunkedScanner } from './chunked.ts';
 import {
   findHeadEnd,
+  hasBareLf,
   headerValue,
   nameIs,
   parseRequestHead,
@@ -122,6 +125,8 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   #request: RequestHead | undefined;
   #backend: BackendRuntime | undefined;
   #server: ServerRuntime | undefined;
+  /** the last server tried, for the log (HAProxy names it even when the transaction failed) */
+  #servedBy: ServerRuntime | undefined;
   #connection: ServerConnection | undefined;
   /** request bytes held until the server connection is up (head, then any body received) */
   #pending: Buffer[] = [];
@@ -170,9 +175,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#ticker = context.ticker;
     this.#gate = context.gate;
     this.#view = new RequestState(
-      client.remoteAddress ?? '',
+      plainAddress(client.remoteAddress),
       client.remotePort ?? 0,
-      client.localAddress ?? '',
+      plainAddress(client.localAddress),
       client.localPort ?? 0,
       context.frontend.name,
     );
@@ -250,6 +255,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
         if (this.#requestDone) {
           this.#setTermination('s', this.#response === undefined ? 'H' : 'D');
           this.#count(this.#backend, Counter.responseErrors);
+          this.#server?.observation?.note(AnalyzeStatus.readTimeout);
           if (!this.#responseStarted) this.#failTransaction(504);
           else this.#destroyAll();
         } else {
@@ -361,7 +367,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     }
     const end = findHeadEnd(input);
     if (end === -1) {
-      if (input.length > this.#frontend.maxHeadBytes) {
+      if (input.length > this.#frontend.maxHeadBytes || hasBareLf(input)) {
         this.#count(undefined, Counter.requestErrors);
         this.#setTermination('P', 'R');
         this.#requestLine = '<BADREQ>';
@@ -432,16 +438,23 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     // the head goes out untouched unless a rule, the connection mode or framing asks otherwise;
     // an upgrade keeps its Connection header whatever the mode, or it could not happen
     const serverShouldClose = this.#mode !== 'keep-alive' && !this.#upgradeRequested;
-    const rewrite = front.modified || back.modified || serverShouldClose || head.lengthConflict;
+    // Connection is hop-by-hop (RFC 9110 section 7.6.1): a client closing its own connection
+    // must not close the pooled server connection too, or nothing would ever be reused
+    const hideClientClose = head.wantsClose && head.version === 11 && !serverShouldClose && !this.#upgradeRequested;
+    const dropConnection = serverShouldClose || hideClientClose;
+    const reframe = head.lengthConflict || head.lengthRepeated;
+    const rewrite = front.modified || back.modified || dropConnection || reframe;
     let outgoing = rawHead;
     if (rewrite) {
       const startLine = `${view.method} ${view.target} HTTP/1.${head.version === 11 ? 1 : 0}`;
-      const drop = head.lengthConflict
-        ? (name: string): boolean => nameIs(name, 'content-length') || (serverShouldClose && isConnectionHeader(name))
-        : serverShouldClose
+      const drop = reframe
+        ? (name: string): boolean => nameIs(name, 'content-length') || (dropConnection && isConnectionHeader(name))
+        : dropConnection
           ? isConnectionHeader
           : keepAllHeaders;
-      outgoing = serializeHead(startLine, view.headers, drop, serverShouldClose ? 'Connection: close\r\n' : '');
+      // a repeated Content-Length goes out once; with Transfer-Encoding it goes not at all
+      const length = head.lengthRepeated ? `Content-Length: ${head.contentLength}\r\n` : '';
+      outgoing = serializeHead(startLine, view.headers, drop, `${length}${serverShouldClose ? 'Connection: close\r\n' : ''}`);
     }
     this.#pending.push(outgoing);
     this.#pendingBytes = outgoing.length;
@@ -576,6 +589,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       return;
     }
     this.#server = server;
+    this.#servedBy = server;
     backend.acquire(server);
     this.#connectStartAt = Date.now();
     // an idle pooled connection saves a handshake; if it turns out closed before answering,
@@ -599,6 +613,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       if (connection !== this.#connection || connection.closed) return;
       connection.connected = true;
       connection.uses++;
+      server.observation?.note(AnalyzeStatus.l4Ok);
       this.#onConnected(connection);
     });
     this.#arm(Phase.connecting);
@@ -637,6 +652,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     if (this.#phase === Phase.connecting || (this.#phase === Phase.exchange && !connection.connected)) {
       this.#count(backend, Counter.connectionErrors);
       server.counters.add(server.base, Counter.connectionErrors);
+      server.observation?.note(AnalyzeStatus.l4Error);
       this.#retryConnect(error);
       return;
     }
@@ -661,6 +677,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#setTermination('S', this.#response === undefined ? 'H' : 'D');
     this.#count(backend, Counter.responseErrors);
     server.counters.add(server.base, Counter.serverAborts);
+    server.observation?.note(error === undefined ? AnalyzeStatus.brokenPipe : AnalyzeStatus.readError);
     if (!this.#responseStarted) this.#failTransaction(502);
     else this.#destroyAll();
   }
@@ -710,6 +727,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       return;
     }
     this.#server = server;
+    this.#servedBy = server;
     backend.acquire(server);
     this.#connectStartAt = Date.now();
     this.#open(server);
@@ -767,6 +785,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const backend = this.#backend;
     this.#count(backend, Counter.responseErrors);
     if (this.#server !== undefined) this.#server.counters.add(this.#server.base, Counter.responseErrors);
+    this.#server?.observation?.note(AnalyzeStatus.httpHeaders);
     this.#setTermination('S', 'H');
     const connection = this.#connection;
     this.#connection = undefined;
@@ -785,6 +804,8 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#response = head;
     this.#responseAt = Date.now();
     this.#status = head.status;
+    const observation = this.#server?.observation;
+    if (observation !== undefined) observation.note(statusVerdict(head.status));
     this.#responseNoBody = responseHasNoBody(head.status, request.method);
     const upgrading = head.status === 101 && this.#upgradeRequested;
     this.#responseUntilClose = !this.#responseNoBody && !upgrading && head.contentLength < 0 && !head.chunked;
@@ -792,7 +813,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#responseChunks = !this.#responseNoBody && head.chunked ? new ChunkedScanner() : undefined;
     // an HTTP/1.0 client cannot read chunked framing: strip it and close at the end instead
     this.#dechunk = request.version === 10 && this.#responseChunks !== undefined;
-    if (head.wantsClose || this.#responseUntilClose || this.#dechunk) this.#closeAfter = this.#closeAfter || this.#responseUntilClose || this.#dechunk;
+    if (this.#responseUntilClose || this.#dechunk) this.#closeAfter = true;
 
     let modified = false;
     let responseView: ResponseView | undefined;
@@ -826,7 +847,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     // what the client must be told about the connection, when the server's head does not say it
     const client10KeepAlive = request.version === 10 && !this.#closeAfter;
     const announceClose = this.#closeAfter && !head.wantsClose && !upgrading;
-    const needsRewrite = modified || client10KeepAlive || announceClose || this.#dechunk || head.lengthConflict;
+    // the server closes its side, but the client's connection goes on: its `close` must not reach
+    // the client, which would otherwise wait for an end that never comes (HAProxy rewrites it too)
+    const hideServerClose = head.wantsClose && !this.#closeAfter && !upgrading;
+    const reframe = head.lengthConflict || head.lengthRepeated;
+    const needsRewrite = modified || client10KeepAlive || announceClose || hideServerClose || this.#dechunk || reframe;
     let out = rawHead;
     if (needsRewrite) {
       const status = responseView?.status ?? head.status;
@@ -835,8 +860,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       const startLine = `HTTP/1.1 ${status}${reason === '' ? '' : ` ${reason}`}`;
       const dechunk = this.#dechunk;
       const drop = (name: string): boolean =>
-        isConnectionHeader(name) || (dechunk && nameIs(name, 'transfer-encoding')) || (head.lengthConflict && nameIs(name, 'content-length'));
-      const extra = this.#closeAfter ? 'connection: close\r\n' : request.version === 10 ? 'connection: keep-alive\r\n' : '';
+        isConnectionHeader(name) || (dechunk && nameIs(name, 'transfer-encoding')) || (reframe && nameIs(name, 'content-length'));
+      const length = head.lengthRepeated ? `content-length: ${head.contentLength}\r\n` : '';
+      const extra = `${length}${this.#closeAfter ? 'connection: close\r\n' : request.version === 10 ? 'connection: keep-alive\r\n' : ''}`;
       out = serializeHead(startLine, headers, drop, extra);
     }
     this.#responseStarted = true;
@@ -845,7 +871,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#startTunnel(rest);
       return;
     }
-    if (this.#responseNoBody) {
+    // no body to wait for: a bodiless status, a HEAD, or `Content-Length: 0`
+    const emptyBody = !this.#responseUntilClose && this.#responseChunks === undefined && this.#responseRemaining === 0;
+    if (this.#responseNoBody || (emptyBody && rest === undefined)) {
       this.#responseDone = true;
       this.#toClient(out);
       this.#finishTransaction();
@@ -885,6 +913,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       if (scanner.error !== undefined) {
         this.#setTermination('S', 'D');
         this.#count(this.#backend, Counter.responseErrors);
+        this.#server?.observation?.note(AnalyzeStatus.httpResponse);
         this.#destroyAll();
         return;
       }
@@ -1001,6 +1030,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#backend = undefined;
+    this.#servedBy = undefined;
     this.#tried = undefined;
     this.#retries = 0;
     this.#redispatched = false;
@@ -1115,7 +1145,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const now = Date.now();
     const start = this.#requestStartedAt || this.#acceptedAt;
     const backend = this.#backend;
-    const server = this.#server;
+    const server = this.#servedBy;
     const since = (t: number, from: number): number => (t === 0 || from === 0 ? -1 : t - from);
     const context: LogContext = {
       clientIp: this.#view.source,

@@ -3,6 +3,8 @@
 import type { Socket } from 'node:net';
 import type { BalanceRequest } from '../../balance/balancer.ts';
 import type { BackendRuntime, QueueWaiter } from '../backend.ts';
+import { AnalyzeStatus } from '../../check/passive.ts';
+import { plainAddress } from '../client-address.ts';
 import { Counter } from '../counters.ts';
 import type { DeadlineTicker, Expirable } from '../deadlines.ts';
 import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
@@ -54,9 +56,9 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
   constructor(client: Socket, context: TcpSessionContext) {
     this.#client = client;
     this.#context = context;
-    this.source = client.remoteAddress ?? '';
+    this.source = plainAddress(client.remoteAddress);
     this.sourcePort = client.remotePort ?? 0;
-    this.destination = client.localAddress ?? '';
+    this.destination = plainAddress(client.localAddress);
     this.destinationPort = client.localPort ?? 0;
     this.frontend = context.frontend.name;
     client.setNoDelay(true);
@@ -148,6 +150,7 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     connection.socket.once('connect', () => {
       if (connection !== this.#connection || connection.closed) return;
       connection.connected = true;
+      server.observation?.note(AnalyzeStatus.l4Ok);
       this.#connectedAt = Date.now();
       this.#arm(Phase.relaying);
       for (const bytes of this.#pending) this.#toServer(bytes);
@@ -210,6 +213,7 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     if (this.#phase === Phase.connecting && backend !== undefined && server !== undefined) {
       backend.counters.add(backend.base, Counter.connectionErrors);
       server.counters.add(server.base, Counter.connectionErrors);
+      server.observation?.note(AnalyzeStatus.l4Error);
       backend.release(server);
       this.#server = undefined;
       if (this.#retries >= backend.retries) {

@@ -31,8 +31,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/ethernet.h>
+#include <net/if_arp.h>
+#include <netpacket/packet.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define VRRP_PROTOCOL 112            // RFC 3768 §5.2.4, RFC 5798 §5.1.1.4 (IPv4) / §5.1.2.4 (IPv6 next header)
@@ -543,11 +549,93 @@ static napi_value close_handle(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// setThreadNice(n): sets the nice value of the calling thread only (Linux keeps one per thread),
+// like keepalived's vrrp_priority. The VRRP thread calls it before opening its sockets, so the
+// receive threads it then creates inherit the value; the proxy's threads keep theirs. Returns 0,
+// or the errno (EACCES without CAP_SYS_NICE for a negative value).
+static napi_value set_thread_nice(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  int32_t nice_value = 0;
+  if (argc < 1 || napi_get_value_int32(env, argv[0], &nice_value) != napi_ok) return throw_type(env, "setThreadNice(n): n must be a number");
+  pid_t tid = (pid_t)syscall(SYS_gettid);
+  int rc = setpriority(PRIO_PROCESS, (id_t)tid, nice_value);
+  napi_value result;
+  napi_create_int32(env, rc == 0 ? 0 : errno, &result);
+  return result;
+}
+
+// sendGratuitousArp(ifname, ipv4): one unsolicited ARP request for `ipv4` from the interface's
+// MAC, broadcast (sender and target address both the VIP), as keepalived and `arping -U` send.
+// A packet socket send costs microseconds; spawning arping from the VRRP thread cost tens of
+// milliseconds per packet (fork of a large process) and made adverts late. Returns 0 or errno.
+static napi_value send_gratuitous_arp(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  char ifname[IF_NAMESIZE + 1] = {0};
+  char address[INET_ADDRSTRLEN + 1] = {0};
+  size_t length = 0;
+  if (argc < 2 || napi_get_value_string_utf8(env, argv[0], ifname, sizeof ifname, &length) != napi_ok ||
+      napi_get_value_string_utf8(env, argv[1], address, sizeof address, &length) != napi_ok) {
+    return throw_type(env, "sendGratuitousArp(ifname, ipv4): two strings expected");
+  }
+  struct in_addr ip;
+  if (inet_pton(AF_INET, address, &ip) != 1) return throw_type(env, "sendGratuitousArp: not an IPv4 address");
+  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP));
+  int rc = 0;
+  if (fd < 0) {
+    rc = errno;
+  } else {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, ifname, IF_NAMESIZE - 1);
+    int index = 0;
+    unsigned char mac[6];
+    if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0) {
+      rc = errno;
+    } else {
+      index = ifr.ifr_ifindex;
+      if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0) rc = errno;
+      else memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+    }
+    if (rc == 0) {
+      unsigned char frame[42];
+      memset(frame, 0xff, 6);                 // destination: broadcast
+      memcpy(frame + 6, mac, 6);              // source: the interface
+      frame[12] = 0x08; frame[13] = 0x06;     // EtherType ARP
+      frame[14] = 0x00; frame[15] = 0x01;     // hardware type Ethernet
+      frame[16] = 0x08; frame[17] = 0x00;     // protocol IPv4
+      frame[18] = 6; frame[19] = 4;           // address lengths
+      frame[20] = 0x00; frame[21] = 0x01;     // request (RFC 5227 section 3: an announcement)
+      memcpy(frame + 22, mac, 6);             // sender hardware address
+      memcpy(frame + 28, &ip, 4);             // sender protocol address: the VIP
+      memset(frame + 32, 0, 6);               // target hardware address: unknown
+      memcpy(frame + 38, &ip, 4);             // target protocol address: the VIP too
+      struct sockaddr_ll to;
+      memset(&to, 0, sizeof to);
+      to.sll_family = AF_PACKET;
+      to.sll_protocol = htons(ETH_P_ARP);
+      to.sll_ifindex = index;
+      to.sll_halen = 6;
+      memset(to.sll_addr, 0xff, 6);
+      if (sendto(fd, frame, sizeof frame, 0, (struct sockaddr*)&to, sizeof to) < 0) rc = errno;
+    }
+    close(fd);
+  }
+  napi_value result;
+  napi_create_int32(env, rc, &result);
+  return result;
+}
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor exports_list[] = {
       {"open", NULL, open_socket, NULL, NULL, NULL, napi_enumerable, NULL},
       {"send", NULL, send_packet, NULL, NULL, NULL, napi_enumerable, NULL},
       {"close", NULL, close_handle, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setThreadNice", NULL, set_thread_nice, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendGratuitousArp", NULL, send_gratuitous_arp, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof exports_list / sizeof exports_list[0], exports_list);
   return exports;

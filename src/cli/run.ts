@@ -123,6 +123,7 @@ async function runDaemon(args: readonly string[], io: CliIo): Promise<number> {
     process.once('SIGINT', resolve);
   });
   process.off('SIGHUP', reload);
-  for (const r of running.reverse()) await r.stop();
+  // in start order: VRRP first, so its priority-0 advert hands the VIP over while the rest stops
+  for (const r of running) await r.stop();
   return ExitCode.ok;
 }

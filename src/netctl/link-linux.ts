@@ -1,7 +1,10 @@
-// LinkPort over iproute2. Watching polls `ip -json link show` (default every 500 ms) rather than
-// parsing `ip monitor link`: a poll cannot lose sync with the kernel, needs no text parsing of
-// a long-lived stream and restarts by itself; at 2 spawns a second its cost is negligible.
-// keepalived reacts to netlink at once; 500 ms is well inside a 3 s master-down interval.
+// LinkPort over sysfs (and iproute2 for another namespace). Watching polls the link states
+// (default every 500 ms) rather than parsing `ip monitor link`: a poll cannot lose sync with the
+// kernel and restarts by itself. In its own namespace it reads /sys/class/net asynchronously:
+// spawning `ip` twice a second from the VRRP thread stalled it for tens of milliseconds each time
+// (fork copies the whole process's page tables), which showed as late adverts. keepalived reacts
+// to netlink at once; 500 ms is well inside a 3 s master-down interval.
+import { readdir, readFile } from 'node:fs/promises';
 import { commandFailure, runCommand } from './command.ts';
 import { NetctlError, NetctlErrorCode } from './errors.ts';
 import { Listeners } from './listeners.ts';
@@ -39,6 +42,7 @@ export class LinuxLinkPort implements LinkPort {
   }
 
   async list(): Promise<HostResult<LinkState[]>> {
+    if (this.#netns === undefined) return listFromSysfs();
     const argv = inNamespace(this.#netns, ['ip', '-json', 'link', 'show']);
     try {
       const result = await runCommand(argv, { timeoutMs: this.#timeoutMs });
@@ -94,6 +98,48 @@ export class LinuxLinkPort implements LinkPort {
     this.#timer = undefined;
     this.#known = new Map();
   }
+}
+
+/** IFF_UP in /sys/class/net/IF/flags (include/uapi/linux/if.h) */
+const IFF_UP = 0x1;
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    // `carrier` cannot be read while the link is administratively down
+    return undefined;
+  }
+}
+
+/** The links of this thread's network namespace, from sysfs, without spawning anything */
+async function listFromSysfs(): Promise<HostResult<LinkState[]>> {
+  let names: string[];
+  try {
+    names = await readdir('/sys/class/net');
+  } catch (error) {
+    return fail(new NetctlError(NetctlErrorCode.command, `Cannot list the network links: ${String(error)}`, { cause: error }));
+  }
+  const links = await Promise.all(
+    names.map(async (name): Promise<LinkState | undefined> => {
+      const base = `/sys/class/net/${name}`;
+      const [index, flags, carrier, operState, mac, mtu] = await Promise.all(
+        ['ifindex', 'flags', 'carrier', 'operstate', 'address', 'mtu'].map((file) => readText(`${base}/${file}`)),
+      );
+      if (index === undefined) return undefined;
+      const adminUp = ((Number.parseInt(flags ?? '0', 16) || 0) & IFF_UP) !== 0;
+      return {
+        name,
+        index: Number(index),
+        adminUp,
+        up: adminUp && carrier === '1',
+        operState: (operState ?? 'unknown').toUpperCase(),
+        ...(mac === undefined || mac === '' ? {} : { mac }),
+        ...(mtu === undefined ? {} : { mtu: Number(mtu) }),
+      };
+    }),
+  );
+  return ok(links.filter((link): link is LinkState => link !== undefined).sort((a, b) => a.index - b.index));
 }
 
 interface IpLink {

@@ -26,6 +26,10 @@ export interface VrrpAddon {
   open(options: NativeOpenOptions, onEvent: (event: NativeEvent) => void): NativeHandle;
   send(handle: NativeHandle, bytes: Uint8Array, destination: string, source?: string): number;
   close(handle: NativeHandle): void;
+  /** nice value of the calling thread (keepalived's vrrp_priority); returns 0 or an errno */
+  setThreadNice(nice: number): number;
+  /** one gratuitous ARP for `ipv4` on `ifname`; returns 0 or an errno */
+  sendGratuitousArp(ifname: string, ipv4: string): number;
 }
 
 export const addonPath = fileURLToPath(new URL('../../build/Release/vrrp_socket.node', import.meta.url));

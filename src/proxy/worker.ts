@@ -82,6 +82,8 @@ async function start(): Promise<void> {
       built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight, message.up);
     } else if (message.type === 'stop') {
       void Promise.all(listeners.map((l) => l.close(message.graceful))).then(() => {
+        // idle keep-alive connections to servers would keep this thread alive
+        for (const backend of built.backends.values()) for (const server of backend.servers) server.dropIdle();
         ticker.stop();
         send({ type: 'stopped' });
         port.close();

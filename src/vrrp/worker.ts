@@ -7,6 +7,8 @@ import { LinuxLinkPort } from '../netctl/link-linux.ts';
 import { LinuxNeighborAnnouncePort } from '../netctl/neighbor-announce-linux.ts';
 import { LinuxScriptPort } from '../netctl/script-linux.ts';
 import { LinuxVrrpSocketPort } from '../netctl/vrrp-socket-linux.ts';
+import { loadVrrpAddon } from '../netctl/native-addon.ts';
+import { NativeNeighborAnnouncePort } from '../netctl/neighbor-announce-native.ts';
 import type { IpFamily } from './constants.ts';
 import { NetctlVrrpHost } from './netctl-host.ts';
 import { VrrpRouter } from './router.ts';
@@ -23,10 +25,27 @@ const log = (line: string): void => send({ type: 'log', line });
 
 process.on('uncaughtException', (error) => log(`VRRP thread error: ${error.stack ?? error.message}`));
 
+/**
+ * Raises this thread's scheduling priority before any socket opens (their receive threads inherit
+ * it), so a busy proxy or a loaded host cannot starve the adverts. vigil's default is -10;
+ * keepalived's `vrrp_priority` sets it. Only root may go below 0; otherwise it is just logged.
+ */
+function raisePriority(): void {
+  const addon = loadVrrpAddon();
+  if (addon instanceof Error) return;
+  const nice = data.config.globalDefs.vrrpPriority ?? -10;
+  const errno = addon.setThreadNice(nice);
+  if (errno !== 0) log(`Cannot set the VRRP thread's priority to ${nice} (errno ${errno}); adverts may be late on a busy host`);
+}
+
 async function start(): Promise<void> {
+  raisePriority();
   const addresses = new LinuxAddressPort();
+  const addon = loadVrrpAddon();
+  // gratuitous ARPs from the addon's packet socket; arping only if the addon is missing
+  const announce = addon instanceof Error ? new LinuxNeighborAnnouncePort() : new NativeNeighborAnnouncePort(addon);
   const host = new NetctlVrrpHost(
-    { sockets: new LinuxVrrpSocketPort(), addresses, announce: new LinuxNeighborAnnouncePort(), links: new LinuxLinkPort(), scripts: new LinuxScriptPort() },
+    { sockets: new LinuxVrrpSocketPort(), addresses, announce, links: new LinuxLinkPort(), scripts: new LinuxScriptPort() },
     log,
   );
   await host.init();

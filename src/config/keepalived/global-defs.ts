@@ -1,6 +1,6 @@
 // global_defs { }: the settings every VRRP instance and virtual server inherit.
 import { DiagnosticCode } from '../diagnostics.ts';
-import { KeywordTable, type Keyword } from '../keywords.ts';
+import { KeywordTable, markSupported, type Keyword } from '../keywords.ts';
 import { parseDecimal, parseInteger, parsePort } from '../values.ts';
 import {
   flagArg,
@@ -203,6 +203,16 @@ const entries: Entry[] = [
   flag('vrrp_skip_check_adv_addr', 'vrrpSkipCheckAdvAddr', 'skip checking addresses of adverts from the same master'),
   flag('vrrp_check_unicast_src', 'vrrpCheckUnicastSrc', 'accept unicast adverts only from listed peers'),
   {
+    name: 'vrrp_priority',
+    status: 'supported',
+    summary: 'nice value of the VRRP thread, -20..19 (vigil default -10, so adverts keep their schedule on a busy host)',
+    args: { min: 1, max: 1 },
+    handle: (state, line, diag) => {
+      const value = integerArg(line, diag, { min: -20, max: 19 }, 'vrrp_priority');
+      if (value !== undefined) defsOf(state).vrrpPriority = value;
+    },
+  },
+  {
     name: 'vrrp_startup_delay',
     status: 'parsed',
     summary: 'seconds to wait before VRRP instances start',
@@ -331,7 +341,7 @@ const entries: Entry[] = [
     'nftables_ipvs_start_fwmark',
   ]),
   ...recognised<LoadState>('process priority, CPU and memory settings', [
-    'max_auto_priority', 'min_auto_priority_delay', 'vrrp_priority', 'checker_priority', 'bfd_priority', 'vrrp_no_swap',
+    'max_auto_priority', 'min_auto_priority_delay', 'checker_priority', 'bfd_priority', 'vrrp_no_swap',
     'checker_no_swap', 'bfd_no_swap', 'vrrp_cpu_affinity', 'checker_cpu_affinity', 'bfd_cpu_affinity', 'vrrp_rt_priority',
     'checker_rt_priority', 'bfd_rt_priority', 'vrrp_rlimit_rttime', 'vrrp_rlimit_rtime', 'checker_rlimit_rttime',
     'checker_rlimit_rtime', 'bfd_rlimit_rttime', 'bfd_rlimit_rtime',
@@ -343,5 +353,24 @@ const entries: Entry[] = [
   ]),
 ];
 
-export const globalDefsTable = new KeywordTable<LoadState>({ section: 'keepalived global_defs' }, entries);
+/**
+ * What the VRRP code (src/vrrp/from-keepalived.ts, router.ts) and the MISC_CHECK checker
+ * (src/check/from-keepalived.ts) read; the rest (mail, LVS sync, firewall, multicast groups ...)
+ * stays `parsed`.
+ */
+const honouredGlobalDefs: Readonly<Record<string, true | string>> = {
+  script_user: 'MISC_CHECK scripts take the user and group; VRRP scripts the user only',
+  enable_script_security: 'checks MISC_CHECK scripts only, not vrrp_script or notify scripts',
+  default_interface: true,
+  vrrp_version: true,
+  vrrp_skip_check_adv_addr: true,
+  vrrp_startup_delay: true,
+  vrrp_garp_master_delay: true,
+  vrrp_garp_master_repeat: true,
+  vrrp_garp_master_refresh: true,
+  vrrp_garp_master_refresh_repeat: true,
+  vrrp_garp_interval: true,
+};
+
+export const globalDefsTable = new KeywordTable<LoadState>({ section: 'keepalived global_defs' }, markSupported(entries, honouredGlobalDefs));
 

@@ -59,6 +59,8 @@ export interface GlobalDefs {
   vrrpSkipCheckAdvAddr?: boolean;
   vrrpCheckUnicastSrc?: boolean;
   vrrpStartupDelayMs?: number;
+  /** nice value of the VRRP thread (keepalived's vrrp_priority) */
+  vrrpPriority?: number;
   vrrpGarpMasterDelayMs?: number;
   vrrpGarpMasterRepeat?: number;
   vrrpGarpLowerPrioDelayMs?: number;

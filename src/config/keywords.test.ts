@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Diagnostics } from './diagnostics.ts';
-import { block, describeTable, KeywordTable, type ConfigNode } from './keywords.ts';
+import { block, describeTable, KeywordTable, markSupported, type ConfigNode } from './keywords.ts';
 import type { Token } from './token.ts';
 
 const tok = (text: string, line = 1, column = 1): Token => ({ text, line, column, file: 't.conf', quoted: false });
@@ -74,4 +74,18 @@ test('blocks dispatch their children into the child context', () => {
 test('describeTable lists every keyword with its full name', () => {
   const rows = describeTable('test', root as KeywordTable<never>);
   assert.deepEqual(rows.map((r) => r.name), ['mode', 'timeout client', 'legacy', 'list', 'item']);
+});
+
+test('markSupported flips the named entries, with their note, and refuses a name in no entry', () => {
+  const entries = [
+    { name: 'a', status: 'parsed', summary: 'a' },
+    { name: 'b', status: 'parsed', summary: 'b' },
+    { name: 'c', status: 'unsupported', summary: 'c' },
+  ] as const;
+  const marked = markSupported(entries, { a: true, b: 'only half of it' });
+  assert.deepEqual(
+    marked.map((e) => [e.name, e.status, 'note' in e ? e.note : undefined]),
+    [['a', 'supported', undefined], ['b', 'supported', 'only half of it'], ['c', 'unsupported', undefined]],
+  );
+  assert.throws(() => markSupported(entries, { d: true }), /no entry "d"/);
 });

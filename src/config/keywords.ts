@@ -58,6 +58,26 @@ export interface Keyword<C> {
   readonly block?: BlockSpec<C>;
 }
 
+/**
+ * For entries made by shared helpers (which start `parsed`): marks those named in `honoured`
+ * `supported`, with the note when one is given (what of the keyword the runtime does not honour).
+ * Throws on a name that is in no entry, so a misspelt name cannot silently leave one `parsed`.
+ */
+export function markSupported<E extends { readonly name: string; readonly status: KeywordStatus; readonly note?: string }>(
+  entries: readonly E[],
+  honoured: Readonly<Record<string, true | string>>,
+): E[] {
+  const names = new Set(entries.map((entry) => entry.name));
+  for (const name of Object.keys(honoured)) {
+    if (!names.has(name)) throw new Error(`markSupported: no entry "${name}"`);
+  }
+  return entries.map((entry) => {
+    if (!Object.hasOwn(honoured, entry.name)) return entry;
+    const how = honoured[entry.name];
+    return { ...entry, status: 'supported', ...(typeof how === 'string' ? { note: how } : {}) };
+  });
+}
+
 /** A keyword whose block opens a child context of type D; keeps the two types tied together */
 export function block<C, D>(
   table: KeywordTable<D>,

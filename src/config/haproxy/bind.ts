@@ -1,7 +1,7 @@
 // `bind` lines and their inline options (HAProxy's bind_kws), also used by the global
 // `stats socket`, which takes the same options.
 import type { Diagnostics } from '../diagnostics.ts';
-import type { KeywordLine } from '../keywords.ts';
+import { type KeywordLine, markSupported } from '../keywords.ts';
 import type { Token } from '../token.ts';
 import { parseChoice, parseInteger } from '../values.ts';
 import { parseBindAddresses } from './address.ts';
@@ -88,7 +88,17 @@ function disable(name: string, summary: string): Option {
   return { name, status: 'parsed', summary, handle: (t) => void t.disabledProtocols.push(name) };
 }
 
-export const bindOptions = new OptionTable<BindOptions>('bind', [
+/**
+ * What the runtime acts on: the proxy's listeners (src/proxy/build.ts) and the runtime API's
+ * `stats socket` (src/admin/runtime-api.ts). The rest stays `parsed`.
+ */
+const honouredBindOptions: Readonly<Record<string, true | string>> = {
+  v6only: true,
+  mode: 'applied to unix stats sockets; proxy binds on unix sockets are not opened',
+  level: 'applies to stats sockets',
+};
+
+export const bindOptions = new OptionTable<BindOptions>('bind', markSupported([
   text('name', 'name', 'Name of the listener in stats and logs'),
   integer('id', 'id', 'Numeric listener id', 1),
   flag('ssl', 'ssl', 'Terminates SSL/TLS on this listener'),
@@ -173,7 +183,7 @@ export const bindOptions = new OptionTable<BindOptions>('bind', [
   later('thread', 1, 'Threads the listener runs on'),
   later('process', 1, 'Processes the listener runs on (removed in 2.5)'),
   later('tls-ticket-keys', 1, 'File of TLS ticket keys'),
-]);
+], honouredBindOptions));
 
 /** `bind <address>[,<address>...] [options...]` */
 export function handleBind(ctx: ProxyContext, line: KeywordLine, diag: Diagnostics): void {

@@ -2,7 +2,7 @@
 // modules register there).
 import { dirname } from 'node:path';
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { type Keyword, type KeywordLine, KeywordTable } from '../keywords.ts';
+import { type Keyword, type KeywordLine, KeywordTable, markSupported } from '../keywords.ts';
 import { didYouMean } from '../suggest.ts';
 import type { Token } from '../token.ts';
 import { parseChoice, parseInteger, parseSize, parseTime } from '../values.ts';
@@ -145,10 +145,17 @@ function handleStatsSocket(ctx: GlobalContext, line: KeywordLine, diag: Diagnost
 }
 
 const globalStats = new KeywordTable<GlobalContext>({ section: 'haproxy global stats' }, [
-  { name: 'socket', status: 'parsed', summary: 'Opens the runtime API (CLI) socket, with bind options', args: { min: 1 }, handle: handleStatsSocket },
+  {
+    name: 'socket',
+    status: 'supported',
+    summary: 'Opens the runtime API (CLI) socket, with bind options',
+    note: 'unix and ipv4@/ipv6@ addresses only; of the bind options, level and mode are honoured',
+    args: { min: 1 },
+    handle: handleStatsSocket,
+  },
   {
     name: 'timeout',
-    status: 'parsed',
+    status: 'supported',
     summary: 'Idle timeout of runtime API connections',
     args: { min: 1, max: 1 },
     handle: (ctx, line, diag) => {
@@ -178,6 +185,35 @@ const timeCheck = (t: string) => parseTime(t, 'ms');
 /** namespaces whose members are added often; an unknown member warns instead of failing */
 const moduleNamespaces = ['tune.', '51degrees-', 'wurfl-', 'deviceatlas-', 'httpclient.', 'ocsp-update.', 'harden.', 'profiling.', 'ssl-'];
 
+const configOnly = 'only the configuration\'s "${VAR}" expansions see it: vigil\'s own environment is not changed';
+const staysRoot = 'not applied while vigil also runs a keepalived.conf (VRRP and L4 need root)';
+
+/**
+ * What vigil acts on: the daemon (src/daemon: privileges.ts, proxy-subsystem.ts), the data path
+ * (src/proxy/build.ts, src/proxy/log), the stats page and runtime API (src/admin), and the
+ * loader itself (environment variables, default-path). The rest stays `parsed`.
+ */
+const honouredGlobal: Readonly<Record<string, true | string>> = {
+  user: staysRoot,
+  group: staysRoot,
+  uid: staysRoot,
+  gid: staysRoot,
+  pidfile: true,
+  'default-path': 'resolves the paths vigil reads (errorfile, ACL pattern files)',
+  maxconn: 'the limit of every frontend without its own maxconn, not a process-wide cap',
+  nbthread: 'the number of data-path worker threads; --workers overrides it',
+  log: 'TCP, abns@ and ring@ targets are reported and skipped',
+  'log-tag': true,
+  'log-send-hostname': true,
+  setenv: configOnly,
+  presetenv: configOnly,
+  unsetenv: configOnly,
+  resetenv: configOnly,
+  description: 'shown on the stats page (stats show-desc) and by "show info"',
+  node: 'shown on the stats page (stats show-node) and by "show info"',
+  'spread-checks': true,
+};
+
 export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalContext>(
   {
     section: 'haproxy global',
@@ -193,8 +229,8 @@ export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalC
       return true;
     },
   },
-  [
-    flag('daemon', 'daemon', 'Runs in the background'),
+  markSupported([
+    { ...flag('daemon', 'daemon', 'Runs in the background'), note: 'vigil run stays in the foreground: let systemd or another supervisor run it' },
     {
       name: 'master-worker',
       status: 'parsed',
@@ -276,7 +312,7 @@ export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalC
       args: { max: 1 },
       handle: (ctx, line) => void (ctx.global.logSendHostname = line.args[0]?.text ?? true),
     },
-    { name: 'stats', status: 'parsed', summary: 'Runtime API socket settings', sub: globalStats },
+    { name: 'stats', status: 'supported', summary: 'Runtime API socket settings', sub: globalStats },
     {
       name: 'lua-load',
       status: 'parsed',
@@ -447,5 +483,5 @@ export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalC
       ['deviceatlas-separator', 'Separator of DeviceAtlas values'],
       ['deviceatlas-properties-cookie', 'DeviceAtlas client-side cookie'],
     ].map(([name, summary]) => later(name as string, summary as string)),
-  ],
+  ], honouredGlobal),
 );

@@ -21,6 +21,8 @@ export interface InlineOption<T> {
   readonly aliases?: readonly string[];
   readonly status: KeywordStatus;
   readonly summary: string;
+  /** shown in the docs table: for a supported option, what of it the runtime does not honour */
+  readonly note?: string;
   /** how many words follow the option's name; 0 (the default) for a flag */
   readonly values?: number;
   /** for an option whose word count varies, how many of `rest` it takes */
@@ -112,5 +114,6 @@ export function describeOptionTable<T>(format: string, table: OptionTable<T>): K
     aliases: entry.aliases ?? [],
     status: entry.status,
     summary: entry.summary,
+    ...(entry.note === undefined ? {} : { note: entry.note }),
   }));
 }

@@ -2,7 +2,7 @@
 // tables plus the options with arguments). Some options exclude each other: enabling one of a
 // group drops the others, as HAProxy keeps a single mode for each group.
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { type Keyword, type KeywordLine, KeywordTable } from '../keywords.ts';
+import { type Keyword, type KeywordLine, KeywordTable, markSupported } from '../keywords.ts';
 import type { Token } from '../token.ts';
 import { parseInteger, parseIpPrefix } from '../values.ts';
 import { allowedHere, anywhere, backendOrDefaults, frontendOrDefaults, type Where } from './capabilities.ts';
@@ -137,7 +137,29 @@ const freeArgs = (max: number): ParseArgs => (args, line, diag) => {
 const fe = frontendOrDefaults;
 const be = backendOrDefaults;
 
-export const optionTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy option' }, [
+/**
+ * What the runtime acts on: connection modes, redispatch, allbackups and forwardfor
+ * (src/proxy/build.ts), the log options (src/proxy/log/logger.ts) and the check options
+ * (src/check/from-haproxy.ts). The rest stays `parsed`.
+ */
+const honouredOptions: Readonly<Record<string, true | string>> = {
+  allbackups: true,
+  'dontlog-normal': true,
+  dontlognull: true,
+  forwardfor: true,
+  'http-keep-alive': true,
+  'http-server-close': true,
+  httpchk: 'a version other than HTTP/1.1 (and the old "HTTP/1.1\\r\\nHost: ..." trick) is sent as HTTP/1.0: add headers with "http-check send hdr"',
+  httpclose: true,
+  httplog: true,
+  httpslog: 'the TLS fields stay empty: vigil frontends do not terminate TLS',
+  'log-separate-errors': true,
+  redispatch: true,
+  'tcp-check': true,
+  tcplog: true,
+};
+
+export const optionTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy option' }, markSupported([
   option('abortonclose', 'Drops queued requests whose client has gone', { where: be }),
   option('accept-invalid-http-request', 'Accepts some invalid characters in requests', { where: fe }),
   option('accept-invalid-http-response', 'Accepts some invalid characters in responses', { where: be }),
@@ -198,4 +220,4 @@ export const optionTable = new KeywordTable<ProxyContext>({ section: 'haproxy pr
   option('tcpka', 'TCP keep-alive on both sides'),
   option('tcplog', 'Logs connections in the TCP log format', { where: fe, parse: freeArgs(1) }),
   option('transparent', 'Connects to the original destination address', { where: be, status: 'unsupported' }),
-]);
+], honouredOptions));

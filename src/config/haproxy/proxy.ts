@@ -2,7 +2,7 @@
 // proxy.c). One table for all four, as in HAProxy; where a keyword may appear is checked by each
 // handler (capabilities.ts). Multi-word keywords hang their sub-tables here.
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { type Keyword, type KeywordLine, KeywordTable } from '../keywords.ts';
+import { type Keyword, type KeywordLine, KeywordTable, markSupported } from '../keywords.ts';
 import type { Token } from '../token.ts';
 import { fail, ok, type Parsed, parseChoice, parseInteger, parseTime } from '../values.ts';
 import { handleAcl } from './acl.ts';
@@ -326,21 +326,50 @@ function setField<K extends keyof ProxySettings>(field: K, value: ProxySettings[
   return (ctx) => void (ctx.section.own[field] = value);
 }
 
-export const proxyTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy' }, [
+/**
+ * What the runtime acts on: the data path (src/proxy/build.ts, sessions, src/proxy/acl, rules and
+ * log), the health checks (src/check/from-haproxy.ts) and the stats page (src/admin). The rest
+ * stays `parsed`.
+ */
+const honouredProxy: Readonly<Record<string, true | string>> = {
+  acl: 'fetches that need TLS, request bodies, variables, userlists or backend state are refused',
+  balance: 'rdp-cookie, hash and url_param check_post are refused',
+  'default_backend': true,
+  errorfile: true,
+  'hash-type': 'the method only: vigil hashes with its own function whatever the function and modifier say, so keys map to other servers than in HAProxy',
+  id: 'numbers the proxy on the stats page and in "show stat"',
+  log: 'TCP, abns@ and ring@ targets are reported and skipped',
+  'log-format': true,
+  'log-tag': true,
+  maxconn: true,
+  mode: 'http and tcp; mode health is run as http',
+  redirect: 'the set-cookie and clear-cookie options are refused',
+  retries: true,
+  'use_backend': true,
+};
+
+export const proxyTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy' }, markSupported([
   entry('acl', 'Names a condition made of a sample fetch and patterns', { min: 2 }, anywhere, handleAcl),
   integerSetting('backlog', 'backlog', frontendOrDefaults, 'Listen queue length of the binds'),
   entry('balance', 'Load-balancing algorithm', { min: 1 }, anywhere, handleBalance),
-  { name: 'bind', status: 'parsed', summary: 'Address and port the frontend listens on, with options', args: { min: 1 }, handle: handleBind },
+  {
+    name: 'bind',
+    status: 'supported',
+    summary: 'Address and port the frontend listens on, with options',
+    note: 'IPv4, IPv6 and host-name addresses only (unix@, abns@, fd@ ... are not opened); see the bind options for which are honoured',
+    args: { min: 1 },
+    handle: handleBind,
+  },
   { name: 'capture', status: 'parsed', summary: 'Captures request/response parts for logs', sub: captureTable },
   { name: 'compression', status: 'parsed', summary: 'HTTP compression', sub: compressionTable },
   entry('cookie', 'Cookie-based server persistence', { min: 1 }, backendOrDefaults, handleCookie),
   later('declare', 'Declares capture slots for rules'),
-  { name: 'default-server', status: 'parsed', summary: 'Options every later server line starts from', handle: handleDefaultServer },
+  { name: 'default-server', status: 'supported', summary: 'Options every later server line starts from', note: 'each option as honoured on a server line', handle: handleDefaultServer },
   entry('default_backend', 'Backend used when no use_backend matches', { min: 1, max: 1 }, frontendOrDefaults, handleDefaultBackend),
   entry('description', 'Text shown on the stats page', { min: 1 }, proxiesOnly, (ctx, line) => {
     if (ctx.section.kind !== 'defaults') ctx.section.description = joinWords(line.args);
   }),
-  entry('disabled', 'Starts the proxy stopped', { max: 0 }, anywhere, setField('disabled', true)),
+  { ...entry('disabled', 'Starts the proxy stopped', { max: 0 }, anywhere, setField('disabled', true)), note: 'the stats page shows the proxy as STOP, but it still runs' },
   later('dispatch', 'Fixed server address for backends without servers (obsolete)'),
   later('email-alert', 'Sends e-mail on server state changes'),
   entry('enabled', 'Starts the proxy (undoes disabled)', { max: 0 }, anywhere, setField('disabled', false)),
@@ -358,10 +387,10 @@ export const proxyTable = new KeywordTable<ProxyContext>({ section: 'haproxy pro
   later('hash-preserve-affinity', 'Keeps hash affinity when servers are full'),
   entry('hash-type', 'Hash method and function of hash-based algorithms', { min: 1, max: 3 }, anywhere, handleHashType),
   { name: 'http-after-response', status: 'parsed', summary: 'Rules run on every response, even HAProxy\'s own', sub: httpAfterResponseTable },
-  { name: 'http-check', status: 'parsed', summary: 'HTTP health-check steps', sub: httpCheckTable },
+  { name: 'http-check', status: 'supported', summary: 'HTTP health-check steps', sub: httpCheckTable },
   later('http-error', 'Custom error response for a status'),
-  { name: 'http-request', status: 'parsed', summary: 'Rules run on HTTP requests', sub: httpRequestTable },
-  { name: 'http-response', status: 'parsed', summary: 'Rules run on HTTP responses', sub: httpResponseTable },
+  { name: 'http-request', status: 'supported', summary: 'Rules run on HTTP requests', sub: httpRequestTable },
+  { name: 'http-response', status: 'supported', summary: 'Rules run on HTTP responses', sub: httpResponseTable },
   entry('http-reuse', 'When idle server connections are shared between clients', { min: 1, max: 1 }, backendOrDefaults, (ctx, line, diag) => {
     const mode = take(parseChoice(first(line).text, httpReuseModes, 'http-reuse mode'), first(line), line, diag);
     if (mode !== undefined) ctx.section.own.httpReuse = mode;
@@ -384,7 +413,7 @@ export const proxyTable = new KeywordTable<ProxyContext>({ section: 'haproxy pro
   entry('mode', 'Proxy mode: http, tcp or health', { min: 1, max: 1 }, anywhere, handleMode),
   later('monitor', 'Reports the frontend as failing under a condition'),
   entry('monitor-uri', 'URI answered with 200 as a health probe of the load balancer itself', { min: 1, max: 1 }, frontendOrDefaults, setText('monitorUri')),
-  { name: 'option', status: 'parsed', summary: 'Turns a named behaviour on (or off with "no option")', sub: optionTable },
+  { name: 'option', status: 'supported', summary: 'Turns a named behaviour on (or off with "no option")', sub: optionTable },
   later('persist', 'RDP cookie persistence'),
   later('quic-initial', 'Rules run on QUIC initial packets'),
   later('rate-limit', 'Limits the session rate of the frontend'),
@@ -394,7 +423,14 @@ export const proxyTable = new KeywordTable<ProxyContext>({ section: 'haproxy pro
     for (const token of line.args) if (take(parseChoice(token.text, retryOnKeywords, 'retry-on event'), token, line, diag) === undefined) return;
     ctx.section.own.retryOn = line.args.map((t) => t.text);
   }),
-  { name: 'server', status: 'parsed', summary: 'A server of the backend, with options', args: { min: 2 }, handle: handleServer },
+  {
+    name: 'server',
+    status: 'supported',
+    summary: 'A server of the backend, with options',
+    note: 'IP or host-name addresses with a port: unix@ servers, port offsets (+N, -N) and servers without a port are not honoured',
+    args: { min: 2 },
+    handle: handleServer,
+  },
   later('server-state-file-name', 'File of saved server states for this backend'),
   later('server-template', 'Declares numbered servers filled by DNS'),
   later('source', 'Source address of server connections (transparent proxying)'),
@@ -404,16 +440,16 @@ export const proxyTable = new KeywordTable<ProxyContext>({ section: 'haproxy pro
   later('clitcpka-cnt', 'TCP keep-alive probes towards clients'),
   later('clitcpka-idle', 'TCP keep-alive idle time towards clients'),
   later('clitcpka-intvl', 'TCP keep-alive interval towards clients'),
-  { name: 'stats', status: 'parsed', summary: 'Statistics page', sub: statsTable },
+  { name: 'stats', status: 'supported', summary: 'Statistics page', sub: statsTable },
   later('stick', 'Stick-table persistence rules'),
   later('stick-table', 'Declares a stick table'),
-  { name: 'tcp-check', status: 'parsed', summary: 'TCP health-check steps', sub: tcpCheckTable },
+  { name: 'tcp-check', status: 'supported', summary: 'TCP health-check steps', sub: tcpCheckTable },
   { name: 'tcp-request', status: 'parsed', summary: 'Rules run on incoming connections and content', sub: tcpRequestTable },
   { name: 'tcp-response', status: 'parsed', summary: 'Rules run on response content', sub: tcpResponseTable },
-  { name: 'timeout', status: 'parsed', summary: 'Timeouts', sub: timeoutTable },
+  { name: 'timeout', status: 'supported', summary: 'Timeouts', sub: timeoutTable },
   formatString('unique-id-format', 'uniqueIdFormat', frontendOrDefaults, 'Format of the unique request id'),
   entry('unique-id-header', 'Header carrying the unique request id', { min: 1, max: 1 }, frontendOrDefaults, setText('uniqueIdHeader')),
   entry('use_backend', 'Backend used when a condition matches', { min: 1 }, frontendOnly, handleUseBackend),
   later('use-fcgi-app', 'FastCGI application of the backend'),
   entry('use-server', 'Server used when a condition matches', { min: 1 }, backendOnly, handleUseServer),
-]);
+], honouredProxy));

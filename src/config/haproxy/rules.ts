@@ -126,11 +126,48 @@ const tcpContentActions = [
 ];
 const tcpResponseActions = ['accept', 'reject', 'close', 'capture', 'do-log', 'send-spoe-group', 'set-bandwidth-limit', 'set-log-level', 'set-nice', 'silent-drop', ...counterActions, ...markActions, ...varActions];
 
+const denyNote = 'deny_status only: the return-style options (content-type, string, hdr ...) are refused';
+
+/**
+ * The actions the data path runs (src/proxy/rules: request-rules.ts, response-rules.ts,
+ * header-actions.ts), with what of them it does not honour; the others stay `parsed` (and the
+ * proxy refuses to start with them). tcp-request, tcp-response and http-after-response rules do
+ * not run yet.
+ */
+const honouredActions: Readonly<Partial<Record<RuleKeyword, Readonly<Record<string, true | string>>>>> = {
+  'http-request': {
+    'add-header': true,
+    allow: true,
+    'del-header': true,
+    deny: denyNote,
+    redirect: 'the set-cookie and clear-cookie options are refused',
+    'replace-header': true,
+    return: true,
+    'set-header': true,
+    'set-method': true,
+    'set-path': true,
+    'set-query': true,
+    'set-uri': true,
+  },
+  'http-response': {
+    'add-header': true,
+    allow: true,
+    'del-header': true,
+    deny: denyNote,
+    'replace-header': true,
+    'set-header': true,
+    'set-status': true,
+  },
+};
+
 function ruleAction(name: string, keyword: RuleKeyword, list: RuleList, where: Where): Keyword<ProxyContext> {
+  const honoured = honouredActions[keyword];
+  const how = honoured !== undefined && Object.hasOwn(honoured, name) ? honoured[name] : undefined;
   return {
     name,
-    status: laterActions.has(name) ? 'unsupported' : 'parsed',
+    status: laterActions.has(name) ? 'unsupported' : how !== undefined ? 'supported' : 'parsed',
     summary: actionSummaries[name] ?? name,
+    ...(typeof how === 'string' ? { note: how } : {}),
     handle: (ctx, line, diag) => addRule(ctx, line, diag, { keyword, list, where }),
   };
 }
@@ -177,7 +214,9 @@ function actionTable(section: string, actions: readonly string[], keyword: RuleK
           return true;
         }
         entry.handle?.(ctx, line, diag);
-        diag.note(line.keyword, line.fullName, 'Understood, but not active in this version of vigil yet', { code: DiagnosticCode.notActive });
+        if (entry.status === 'parsed') {
+          diag.note(line.keyword, line.fullName, 'Understood, but not active in this version of vigil yet', { code: DiagnosticCode.notActive });
+        }
         return true;
       },
     },
@@ -244,11 +283,31 @@ export const tcpResponseTable = new KeywordTable<ProxyContext>({ section: 'hapro
   inspectDelay(backendOrDefaults),
 ]);
 
+/**
+ * The steps the health checks run (src/check/from-haproxy.ts), with what of them they do not
+ * honour; the others stay `parsed` and are skipped by the check.
+ */
+const honouredSteps: Readonly<Record<'http-check' | 'tcp-check', Readonly<Record<string, true | string>>>> = {
+  'http-check': {
+    send: 'meth, uri, ver, hdr and body; uri-lf and body-lf are ignored',
+    expect: 'status, rstatus, string and rstring; other matches (hdr, fhdr, binary ...) are ignored',
+  },
+  'tcp-check': {
+    connect: 'port and ssl; the other options (addr, send-proxy, sni, alpn ...) are ignored',
+    send: true,
+    'send-binary': true,
+    expect: 'string, rstring and binary, written right after "expect" (or "!"); other matches and options (min-recv, on-error ...) make the step ignored',
+    comment: true,
+  },
+};
+
 function checkStep(keyword: 'http-check' | 'tcp-check', name: string, summary: string, args: { min?: number; max?: number } = {}): Keyword<ProxyContext> {
+  const how = Object.hasOwn(honouredSteps[keyword], name) ? honouredSteps[keyword][name] : undefined;
   return {
     name,
-    status: 'parsed',
+    status: how === undefined ? 'parsed' : 'supported',
     summary,
+    ...(typeof how === 'string' ? { note: how } : {}),
     args,
     handle: (ctx, line, diag) => {
       if (!allowedHere(ctx, line, diag, backendOrDefaults)) return;

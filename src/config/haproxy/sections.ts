@@ -133,11 +133,11 @@ function hintOf(hint: string | undefined): { hint?: string } {
 }
 
 export const sectionTable = new KeywordTable<ParseState>({ section: 'haproxy sections' }, [
-  { name: 'global', status: 'parsed', summary: 'Process-wide settings', args: { max: 0 }, handle: handleGlobal },
-  { name: 'defaults', status: 'parsed', summary: 'Settings later proxies inherit: defaults [<name>] [from <name>]', args: { max: 3 }, handle: handleDefaults },
-  { name: 'frontend', status: 'parsed', summary: 'Accepts client connections: frontend <name> [from <defaults>]', args: { min: 1 }, handle: openProxy('frontend') },
-  { name: 'backend', status: 'parsed', summary: 'A set of servers: backend <name> [from <defaults>]', args: { min: 1 }, handle: openProxy('backend') },
-  { name: 'listen', status: 'parsed', summary: 'Frontend and backend in one: listen <name> [from <defaults>]', args: { min: 1 }, handle: openProxy('listen') },
+  { name: 'global', status: 'supported', summary: 'Process-wide settings', args: { max: 0 }, handle: handleGlobal },
+  { name: 'defaults', status: 'supported', summary: 'Settings later proxies inherit: defaults [<name>] [from <name>]', args: { max: 3 }, handle: handleDefaults },
+  { name: 'frontend', status: 'supported', summary: 'Accepts client connections: frontend <name> [from <defaults>]', args: { min: 1 }, handle: openProxy('frontend') },
+  { name: 'backend', status: 'supported', summary: 'A set of servers: backend <name> [from <defaults>]', args: { min: 1 }, handle: openProxy('backend') },
+  { name: 'listen', status: 'supported', summary: 'Frontend and backend in one: listen <name> [from <defaults>]', args: { min: 1 }, handle: openProxy('listen') },
   { name: 'userlist', status: 'parsed', summary: 'Users and groups for HTTP authentication', args: { min: 1, max: 1 }, handle: handleUserlist },
   skipped('peers', 'Peers synchronising stick tables'),
   skipped('resolvers', 'DNS resolvers for server names'),

@@ -2,7 +2,7 @@
 // effective options are the `default-server` in force at its line (the defaults section's, then the
 // proxy's own) overlaid by what the line says, as HAProxy copies defsrv before parsing a server.
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import type { KeywordLine } from '../keywords.ts';
+import { type KeywordLine, markSupported } from '../keywords.ts';
 import type { Token } from '../token.ts';
 import { fail, ok, type Parsed, parseChoice, parseInteger, parseIp, parsePort, parseTime } from '../values.ts';
 import { parseAddress } from './address.ts';
@@ -97,7 +97,35 @@ function atLeast(parsed: Parsed<number>, min: number, what: string): Parsed<numb
 
 const hostPattern = /^[A-Za-z0-9_.-]+$/;
 
-export const serverOptions = new OptionTable<ServerOptions>('server', [
+/**
+ * What the runtime acts on: the health checks (src/check/from-haproxy.ts, passive.ts), the data
+ * path (src/proxy/build.ts) and the stats page (the ids). The rest stays `parsed`.
+ */
+const honouredServerOptions: Readonly<Record<string, true | string>> = {
+  check: true,
+  'check-ssl': 'tcp-check rulesets ignore it: write "tcp-check connect ssl"',
+  'check-sni': true,
+  inter: true,
+  fastinter: true,
+  downinter: true,
+  rise: true,
+  fall: true,
+  port: true,
+  addr: true,
+  weight: true,
+  backup: true,
+  disabled: true,
+  enabled: true,
+  maxconn: true,
+  maxqueue: true,
+  observe: 'only on servers that also have "check", as in HAProxy',
+  'error-limit': true,
+  'on-error': true,
+  'on-marked-down': true,
+  id: 'numbers the server on the stats page and in "show stat"',
+};
+
+export const serverOptions = new OptionTable<ServerOptions>('server', markSupported([
   flag('check', 'check', 'Enables health checks on the server'),
   flag('check-ssl', 'checkSsl', 'Runs health checks over SSL/TLS'),
   flag('check-send-proxy', 'checkSendProxy', 'Sends a PROXY protocol header on health-check connections'),
@@ -263,7 +291,7 @@ export const serverOptions = new OptionTable<ServerOptions>('server', [
   later('tfo', 0, 'TCP Fast Open towards the server', true),
   later('tls-tickets', 0, 'Enables TLS session tickets'),
   later('ws', 1, 'WebSocket protocol selection (auto, h1, h2)'),
-]);
+], honouredServerOptions));
 
 function ipOrHost(text: string, what: string): Parsed<string> {
   if (parseIp(text).ok || hostPattern.test(text)) return ok(text);

@@ -1,7 +1,7 @@
 // The proxy `stats` keywords: the statistics page. Every one of them also turns the page on, as
 // in HAProxy ("stats uri" alone is enough).
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { type Keyword, type KeywordLine, KeywordTable } from '../keywords.ts';
+import { type Keyword, type KeywordLine, KeywordTable, markSupported } from '../keywords.ts';
 import type { Token } from '../token.ts';
 import { parseTime } from '../values.ts';
 import { allowedHere, anywhere, type Where } from './capabilities.ts';
@@ -63,7 +63,24 @@ function handleAdmin(stats: StatsSettings, line: KeywordLine, diag: Diagnostics)
   stats.admin.push(split.condition);
 }
 
-export const statsTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy stats' }, [
+const servedBy = 'served by frontend and listen sections in mode http; a backend\'s stats lines are not served';
+
+/** What the stats page (src/admin/stats-page.ts, html.ts, format.ts) acts on; show-modules stays `parsed` */
+const honouredStats: Readonly<Record<string, true | string>> = {
+  enable: servedBy,
+  uri: servedBy,
+  realm: true,
+  auth: true,
+  refresh: true,
+  admin: true,
+  'hide-version': true,
+  'show-legends': true,
+  'show-node': true,
+  'show-desc': true,
+  scope: true,
+};
+
+export const statsTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy stats' }, markSupported([
   stats('enable', 'Turns the statistics page on with default settings', { max: 0 }, () => undefined),
   stats('uri', 'URI prefix of the statistics page', { min: 1, max: 1 }, (s, line) => void (s.uri = first(line).text)),
   stats('realm', 'HTTP authentication realm of the statistics page', { min: 1 }, handleRealm),
@@ -86,4 +103,4 @@ export const statsTable = new KeywordTable<ProxyContext>({ section: 'haproxy pro
   stats('scope', 'Limits the page to some proxies', { min: 1, max: 1 }, (s, line) => void s.scope.push(first(line).text)),
   { name: 'http-request', status: 'unsupported', summary: 'Access rules of the statistics page' },
   { name: 'bind-process', status: 'unsupported', summary: 'Processes serving the page (removed in 2.5)' },
-]);
+], honouredStats));

@@ -1,6 +1,6 @@
 // `timeout <name> <time>`: a sub-table with one entry per timeout. Bare numbers are milliseconds,
 // as in HAProxy; HAProxy stores timeouts as signed 32-bit milliseconds, so larger values are refused.
-import { type Keyword, KeywordTable } from '../keywords.ts';
+import { type Keyword, KeywordTable, markSupported } from '../keywords.ts';
 import type { Token } from '../token.ts';
 import { fail, parseTime } from '../values.ts';
 import { allowedHere, anywhere, backendOrDefaults, frontendOrDefaults, type Where } from './capabilities.ts';
@@ -25,7 +25,23 @@ function timeout(name: TimeoutName, where: Where, summary: string): Keyword<Prox
   };
 }
 
-export const timeoutTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy timeout' }, [
+/**
+ * The timeouts the sessions (src/proxy/http, src/proxy/tcp through build.ts) and the health checks
+ * (src/check/from-haproxy.ts) use. client-fin and server-fin reach the runtime but no session
+ * reads them yet; tarpit waits for the tarpit action.
+ */
+const honouredTimeouts: Readonly<Record<string, true | string>> = {
+  connect: true,
+  client: true,
+  server: true,
+  'http-request': true,
+  'http-keep-alive': true,
+  queue: true,
+  tunnel: true,
+  check: true,
+};
+
+export const timeoutTable = new KeywordTable<ProxyContext>({ section: 'haproxy proxy timeout' }, markSupported([
   timeout('connect', backendOrDefaults, 'Longest wait for a connection to a server'),
   timeout('client', frontendOrDefaults, 'Longest client inactivity'),
   timeout('server', backendOrDefaults, 'Longest server inactivity'),
@@ -38,4 +54,4 @@ export const timeoutTable = new KeywordTable<ProxyContext>({ section: 'haproxy p
   timeout('server-fin', backendOrDefaults, 'Inactivity on a half-closed server connection'),
   timeout('tarpit', anywhere, 'How long tarpitted requests are held'),
   { name: 'client-hs', status: 'unsupported', summary: 'Longest client handshake (HAProxy 2.8+)' },
-]);
+], honouredTimeouts));

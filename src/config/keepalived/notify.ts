@@ -15,8 +15,9 @@ const notifyKinds = [
 export function notifyKeywords<C extends { readonly state: LoadState; readonly notify: NotifyScripts }>(): Keyword<C>[] {
   return notifyKinds.map(({ name, field, summary }) => ({
     name,
-    status: 'parsed',
+    status: 'supported',
     summary,
+    note: 'runs as the user given after the command (else script_user); a group after the user is ignored',
     args: { min: 1, max: 3 },
     handle: (ctx: C, line, diag) => {
       const command = scriptArg(line, diag, ctx.state);

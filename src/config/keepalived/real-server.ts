@@ -1,6 +1,6 @@
 // real_server ADDRESS [PORT] { }: one backend of a virtual server and its checkers.
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { KeywordTable, type Keyword, type KeywordLine } from '../keywords.ts';
+import { KeywordTable, markSupported, type Keyword, type KeywordLine } from '../keywords.ts';
 import { flagArg, integerArg, ipToken, portToken, scriptArg, stringArg, type LoadState } from './args.ts';
 import { checkerKeywords } from './checkers/registry.ts';
 import { connectTimeoutKeyword, timingKeywords, type CheckerOwner } from './checkers/common.ts';
@@ -17,7 +17,7 @@ type Entry = Keyword<RealServerContext>;
 const entries: Entry[] = [
   {
     name: 'weight',
-    status: 'parsed',
+    status: 'supported',
     summary: 'share of new connections relative to the other real servers (default 1)',
     args: { min: 1, max: 1 },
     handle: ({ realServer }, line, diag) => {
@@ -29,6 +29,7 @@ const entries: Entry[] = [
     name: 'lvs_method',
     aliases: ['lb_kind'],
     status: 'parsed',
+    note: 'the kernel data path uses the virtual server\'s method for all its real servers (and warns); the user-space path relays',
     summary: 'forwarding method of this server: NAT, DR or TUN (default: the virtual server\'s)',
     args: { min: 1, max: 6 },
     handle: ({ realServer }, line, diag) => {
@@ -38,7 +39,7 @@ const entries: Entry[] = [
   },
   {
     name: 'inhibit_on_failure',
-    status: 'parsed',
+    status: 'supported',
     summary: 'on failure set the weight to 0 instead of removing the server',
     args: { max: 1 },
     handle: ({ realServer }, line, diag) => {
@@ -48,7 +49,8 @@ const entries: Entry[] = [
   },
   {
     name: 'notify_up',
-    status: 'parsed',
+    status: 'supported',
+    note: 'run as vigil\'s own user: a user and group after the command are ignored',
     summary: 'script run when the server comes up',
     args: { min: 1, max: 3 },
     handle: ({ state, realServer }, line, diag) => {
@@ -58,7 +60,8 @@ const entries: Entry[] = [
   },
   {
     name: 'notify_down',
-    status: 'parsed',
+    status: 'supported',
+    note: 'run as vigil\'s own user: a user and group after the command are ignored',
     summary: 'script run when the server goes down',
     args: { min: 1, max: 3 },
     handle: ({ state, realServer }, line, diag) => {
@@ -69,6 +72,7 @@ const entries: Entry[] = [
   {
     name: 'uthreshold',
     status: 'parsed',
+    note: 'not wired to the data paths yet',
     summary: 'most connections the server takes',
     args: { min: 1, max: 1 },
     handle: ({ realServer }, line, diag) => {
@@ -79,6 +83,7 @@ const entries: Entry[] = [
   {
     name: 'lthreshold',
     status: 'parsed',
+    note: 'not wired to the data paths yet',
     summary: 'connections below which the server takes new ones again',
     args: { min: 1, max: 1 },
     handle: ({ realServer }, line, diag) => {
@@ -98,7 +103,7 @@ const entries: Entry[] = [
   },
   {
     name: 'virtualhost',
-    status: 'parsed',
+    status: 'supported',
     summary: 'Host header of HTTP_GET and SSL_GET checks of this server',
     args: { min: 1, max: 1 },
     handle: ({ realServer }, line) => {
@@ -112,7 +117,27 @@ const entries: Entry[] = [
   ...recognised<RealServerContext>('real server setting', ['snmp_name', 'track_file']),
 ];
 
-export const realServerTable = new KeywordTable<RealServerContext>({ section: 'keepalived real_server' }, entries);
+/**
+ * The helper-made entries the checks (src/check/from-keepalived.ts) act on: the timing defaults
+ * of the server's checkers and the checker types vigil runs. UDP_CHECK, PING_CHECK and
+ * FILE_CHECK stay `parsed`: vigil run logs that it cannot run them.
+ */
+const honouredRealServer: Readonly<Record<string, true | string>> = {
+  connect_timeout: true,
+  retry: true,
+  delay_before_retry: true,
+  warmup: 'a real server\'s checkers share one warmup: the shortest of theirs',
+  delay_loop: true,
+  alpha: true,
+  TCP_CHECK: true,
+  HTTP_GET: true,
+  SSL_GET: 'no client certificate is presented (the SSL block)',
+  MISC_CHECK: true,
+  DNS_CHECK: true,
+  SMTP_CHECK: true,
+};
+
+export const realServerTable = new KeywordTable<RealServerContext>({ section: 'keepalived real_server' }, markSupported(entries, honouredRealServer));
 
 /** `real_server ADDRESS [PORT]`; the port may be left out only where the virtual server has none */
 export function enterRealServer(ctx: { readonly state: LoadState; readonly virtualServer: VirtualServer }, line: KeywordLine, diag: Diagnostics): RealServerContext | undefined {

@@ -15,35 +15,36 @@ import { enterSyncGroup, syncGroupTable } from './vrrp-sync-group.ts';
 export const rootTable = new KeywordTable<LoadState>({ section: 'keepalived top level' }, [
   {
     name: 'global_defs',
-    status: 'parsed',
+    status: 'supported',
     summary: 'settings shared by every instance and virtual server',
     args: { max: 0 },
     block: block(globalDefsTable, (state: LoadState) => state),
   },
   {
     name: 'vrrp_script',
-    status: 'parsed',
+    status: 'supported',
     summary: 'a command run periodically that instances can track: vrrp_script NAME { }',
     args: { min: 1, max: 1 },
     block: block(vrrpScriptTable, enterVrrpScript, leaveVrrpScript),
   },
   {
     name: 'vrrp_instance',
-    status: 'parsed',
+    status: 'supported',
     summary: 'a VRRP virtual router: vrrp_instance NAME { }',
     args: { min: 1, max: 1 },
     block: block(vrrpInstanceTable, enterVrrpInstance, leaveVrrpInstance),
   },
   {
     name: 'vrrp_sync_group',
-    status: 'parsed',
+    status: 'supported',
     summary: 'instances that change state together: vrrp_sync_group NAME { group { } }',
     args: { min: 1, max: 1 },
     block: block(syncGroupTable, enterSyncGroup),
   },
   {
     name: 'virtual_server',
-    status: 'parsed',
+    status: 'supported',
+    note: 'fwmark services run on the kernel data path only; group NAME services on neither',
     summary: 'an LVS service: virtual_server ADDRESS [PORT] | fwmark N | group NAME { }',
     args: { min: 1, max: 2 },
     block: block(virtualServerTable, enterVirtualServer),
@@ -51,6 +52,7 @@ export const rootTable = new KeywordTable<LoadState>({ section: 'keepalived top 
   {
     name: 'virtual_server_group',
     status: 'parsed',
+    note: 'neither L4 data path runs group services yet',
     summary: 'addresses, ranges and fwmarks sharing real servers: virtual_server_group NAME { }',
     args: { min: 1, max: 1 },
     handle: handleVirtualServerGroup,
@@ -58,7 +60,8 @@ export const rootTable = new KeywordTable<LoadState>({ section: 'keepalived top 
   {
     name: 'track_file',
     aliases: ['vrrp_track_file'],
-    status: 'parsed',
+    status: 'supported',
+    note: 'followed by vrrp_instance track_file; FILE_CHECK does not run yet',
     summary: 'a file holding a number to follow: track_file NAME { file PATH }',
     args: { min: 1, max: 1 },
     block: block(trackFileTable, enterTrackFile, leaveTrackFile),
@@ -66,6 +69,7 @@ export const rootTable = new KeywordTable<LoadState>({ section: 'keepalived top 
   {
     name: 'SSL',
     status: 'parsed',
+    note: 'SSL_GET checks present no client certificate yet',
     summary: 'client certificate of SSL_GET checks',
     args: { max: 0 },
     block: block(sslTable, (state: LoadState) => state),

@@ -18,7 +18,7 @@ export interface TrackFileContext {
 export const trackFileTable = new KeywordTable<TrackFileContext>({ section: 'keepalived track_file' }, [
   {
     name: 'file',
-    status: 'parsed',
+    status: 'supported',
     summary: 'path of the file to follow',
     args: { min: 1, max: 1 },
     handle: (ctx, line) => {
@@ -30,7 +30,7 @@ export const trackFileTable = new KeywordTable<TrackFileContext>({ section: 'kee
   },
   {
     name: 'weight',
-    status: 'parsed',
+    status: 'supported',
     summary: 'multiplier of the value read; reverse flips its sign',
     args: { min: 1, max: 2 },
     handle: ({ trackFile }, line, diag) => {
@@ -43,6 +43,7 @@ export const trackFileTable = new KeywordTable<TrackFileContext>({ section: 'kee
   {
     name: 'init_file',
     status: 'parsed',
+    note: 'vigil does not create the file yet',
     summary: 'create the file with VALUE (default 0) at startup; overwrite replaces an existing one',
     args: { max: 2 },
     handle: (ctx) => {

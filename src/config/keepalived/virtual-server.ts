@@ -1,6 +1,6 @@
 // virtual_server ADDRESS [PORT] | fwmark N | group NAME { }: an LVS service and its real servers.
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { block, KeywordTable, type Keyword, type KeywordLine } from '../keywords.ts';
+import { block, KeywordTable, markSupported, type Keyword, type KeywordLine } from '../keywords.ts';
 import { parseInteger, parseIp, parsePort } from '../values.ts';
 import { choiceArg, flagArg, integerArg, ipToken, portToken, report, scriptArg, stringArg, type LoadState } from './args.ts';
 import { connectTimeoutKeyword, timingKeywords } from './checkers/common.ts';
@@ -50,7 +50,8 @@ const entries: Entry[] = [
   {
     name: 'lvs_sched',
     aliases: ['lb_algo'],
-    status: 'parsed',
+    status: 'supported',
+    note: 'some schedulers are approximated on the kernel data path, which says so when it starts',
     summary: 'IPVS scheduler: rr, wrr, lc, wlc, lblc, sh, mh, dh, fo, ovf, lblcr, sed, nq, twos',
     args: { min: 1, max: 1 },
     handle: ({ virtualServer }, line, diag) => {
@@ -62,7 +63,8 @@ const entries: Entry[] = [
   {
     name: 'lvs_method',
     aliases: ['lb_kind'],
-    status: 'parsed',
+    status: 'supported',
+    note: 'NAT and DR on the kernel data path (TUN is skipped there); the user-space path relays every method as a proxy',
     summary: 'forwarding method: NAT, DR or TUN (default NAT)',
     args: { min: 1, max: 6 },
     handle: ({ virtualServer }, line, diag) => {
@@ -72,7 +74,8 @@ const entries: Entry[] = [
   },
   {
     name: 'protocol',
-    status: 'parsed',
+    status: 'supported',
+    note: 'SCTP runs on the kernel data path only',
     summary: 'TCP, UDP or SCTP (default TCP)',
     args: { min: 1, max: 1 },
     handle: ({ virtualServer }, line, diag) => {
@@ -82,7 +85,7 @@ const entries: Entry[] = [
   },
   {
     name: 'persistence_timeout',
-    status: 'parsed',
+    status: 'supported',
     summary: 'seconds a client sticks to its real server (no value: 360)',
     args: { max: 1 },
     handle: ({ virtualServer }, line, diag) => {
@@ -92,7 +95,7 @@ const entries: Entry[] = [
   },
   {
     name: 'persistence_granularity',
-    status: 'parsed',
+    status: 'supported',
     summary: 'netmask (IPv4) or prefix length (IPv6) grouping clients for persistence',
     args: { min: 1, max: 1 },
     handle: ({ virtualServer }, line, diag) => {
@@ -108,7 +111,7 @@ const entries: Entry[] = [
   },
   {
     name: 'virtualhost',
-    status: 'parsed',
+    status: 'supported',
     summary: 'Host header of HTTP_GET and SSL_GET checks below',
     args: { min: 1, max: 1 },
     handle: ({ virtualServer }, line) => {
@@ -118,7 +121,7 @@ const entries: Entry[] = [
   },
   {
     name: 'sorry_server',
-    status: 'parsed',
+    status: 'supported',
     summary: 'server that takes the traffic when the quorum is lost',
     args: { min: 1, max: 2 },
     handle: ({ virtualServer }, line, diag) => {
@@ -134,7 +137,7 @@ const entries: Entry[] = [
   flag('omega', 'omega', 'run quorum_down and notify_down scripts on shutdown too'),
   {
     name: 'quorum',
-    status: 'parsed',
+    status: 'supported',
     summary: 'least total weight of live real servers for the service to be up (default 1)',
     args: { min: 1, max: 1 },
     handle: ({ virtualServer }, line, diag) => {
@@ -144,7 +147,7 @@ const entries: Entry[] = [
   },
   {
     name: 'hysteresis',
-    status: 'parsed',
+    status: 'supported',
     summary: 'weight tolerated around the quorum before it changes state (default 0)',
     args: { min: 1, max: 1 },
     handle: ({ virtualServer }, line, diag) => {
@@ -154,7 +157,8 @@ const entries: Entry[] = [
   },
   {
     name: 'quorum_up',
-    status: 'parsed',
+    status: 'supported',
+    note: 'run as vigil\'s own user: a user and group after the command are ignored',
     summary: 'script run when the quorum is reached',
     args: { min: 1, max: 3 },
     handle: ({ state, virtualServer }, line, diag) => {
@@ -164,7 +168,8 @@ const entries: Entry[] = [
   },
   {
     name: 'quorum_down',
-    status: 'parsed',
+    status: 'supported',
+    note: 'run as vigil\'s own user: a user and group after the command are ignored',
     summary: 'script run when the quorum is lost',
     args: { min: 1, max: 3 },
     handle: ({ state, virtualServer }, line, diag) => {
@@ -190,7 +195,7 @@ const entries: Entry[] = [
   ...timingKeywords<VirtualServerContext>(({ virtualServer }) => virtualServer, { oldRetryName: false }),
   {
     name: 'real_server',
-    status: 'parsed',
+    status: 'supported',
     summary: 'a backend: ADDRESS [PORT] { weight, checkers ... }',
     args: { min: 1, max: 2 },
     block: block(realServerTable, enterRealServer),
@@ -200,7 +205,25 @@ const entries: Entry[] = [
   ]),
 ];
 
-export const virtualServerTable = new KeywordTable<VirtualServerContext>({ section: 'keepalived virtual_server' }, entries);
+/**
+ * The helper-made entries the L4 code (src/l4: virtual-server-state.ts, kernel/, userspace/) and
+ * the checks (src/check/from-keepalived.ts, which the timing keywords default) act on; ops,
+ * ha_suspend, smtp_alert and ip_family stay `parsed`.
+ */
+const honouredVirtualServer: Readonly<Record<string, true | string>> = {
+  ...Object.fromEntries(schedulerFlags.map((name) => [name, true] as const)),
+  sorry_server_inhibit: true,
+  omega: true,
+  inhibit_on_failure: true,
+  connect_timeout: true,
+  retry: true,
+  delay_before_retry: true,
+  warmup: 'a real server\'s checkers share one warmup: the shortest of theirs',
+  delay_loop: true,
+  alpha: true,
+};
+
+export const virtualServerTable = new KeywordTable<VirtualServerContext>({ section: 'keepalived virtual_server' }, markSupported(entries, honouredVirtualServer));
 
 function parseTarget(line: KeywordLine, diag: Diagnostics): VirtualServerTarget | undefined {
   const [first, second, extra] = line.args;

@@ -1,6 +1,6 @@
 // vrrp_instance NAME { }: one virtual router (RFC 3768 / RFC 5798) on one interface.
 import { DiagnosticCode, type Diagnostics } from '../diagnostics.ts';
-import { block, KeywordTable, type Keyword, type KeywordLine } from '../keywords.ts';
+import { block, KeywordTable, markSupported, type Keyword, type KeywordLine } from '../keywords.ts';
 import { addressList } from './addresses.ts';
 import { choiceArg, flagArg, integerArg, ipArg, ipToken, listItems, rawListLines, report, secondsArg, type LoadState } from './args.ts';
 import { authTypes, vrrpStates, type InstanceGarp, type NotifyScripts, type UnicastPeer, type VrrpInstance } from './model.ts';
@@ -23,7 +23,8 @@ const authPassLength = 8;
 const authenticationTable = new KeywordTable<VrrpInstanceContext>({ section: 'keepalived authentication' }, [
   {
     name: 'auth_type',
-    status: 'parsed',
+    status: 'supported',
+    note: 'AH is not implemented: an instance with auth_type AH sends and expects adverts without authentication',
     summary: 'PASS (simple password) or AH (IPsec AH)',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -33,7 +34,7 @@ const authenticationTable = new KeywordTable<VrrpInstanceContext>({ section: 'ke
   },
   {
     name: 'auth_pass',
-    status: 'parsed',
+    status: 'supported',
     summary: 'the password; only the first 8 characters are used',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -82,6 +83,7 @@ const entries: Entry[] = [
   {
     name: 'state',
     status: 'parsed',
+    note: 'every instance starts as BACKUP unless its priority is 255, as keepalived 2.2 does',
     summary: 'initial state, MASTER or BACKUP',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -91,7 +93,7 @@ const entries: Entry[] = [
   },
   {
     name: 'interface',
-    status: 'parsed',
+    status: 'supported',
     summary: 'interface the adverts are sent and received on',
     args: { min: 1, max: 1 },
     handle: ({ state, instance }, line) => {
@@ -104,7 +106,7 @@ const entries: Entry[] = [
   },
   {
     name: 'virtual_router_id',
-    status: 'parsed',
+    status: 'supported',
     summary: 'VRID, 1..255 (RFC 5798 section 5.2.3), shared by the peers of this router',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -118,7 +120,7 @@ const entries: Entry[] = [
   },
   {
     name: 'priority',
-    status: 'parsed',
+    status: 'supported',
     summary: 'election priority 1..255, 255 for the address owner (RFC 5798 section 5.2.4)',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -128,7 +130,7 @@ const entries: Entry[] = [
   },
   {
     name: 'advert_int',
-    status: 'parsed',
+    status: 'supported',
     summary: 'seconds between adverts, decimals allowed (default 1)',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -139,13 +141,14 @@ const entries: Entry[] = [
   },
   {
     name: 'authentication',
-    status: 'parsed',
+    status: 'supported',
     summary: 'VRRPv2 authentication (removed by RFC 3768; kept for old peers)',
     block: block(authenticationTable, (ctx: VrrpInstanceContext) => ctx),
   },
   {
     name: 'virtual_ipaddress',
-    status: 'parsed',
+    status: 'supported',
+    note: 'address, dev, label, scope and brd: peer, no_track, use_vmac and the other flags (home, -nodad ...) are not applied',
     summary: 'the addresses this router owns while MASTER, one a line',
     handle: ({ state, instance }, line, diag) => {
       instance.virtualIpAddresses.push(...addressList(line, diag, state));
@@ -153,7 +156,8 @@ const entries: Entry[] = [
   },
   {
     name: 'virtual_ipaddress_excluded',
-    status: 'parsed',
+    status: 'supported',
+    note: 'address, dev, label, scope and brd: peer, no_track, use_vmac and the other flags (home, -nodad ...) are not applied',
     summary: 'addresses added while MASTER but not sent in adverts',
     handle: ({ state, instance }, line, diag) => {
       instance.virtualIpAddressesExcluded.push(...addressList(line, diag, state));
@@ -161,7 +165,7 @@ const entries: Entry[] = [
   },
   {
     name: 'nopreempt',
-    status: 'parsed',
+    status: 'supported',
     summary: 'a higher priority router does not take over from a running master',
     args: { max: 0 },
     handle: ({ instance }) => {
@@ -170,7 +174,7 @@ const entries: Entry[] = [
   },
   {
     name: 'preempt',
-    status: 'parsed',
+    status: 'supported',
     summary: 'the default: a higher priority router takes over',
     args: { max: 0 },
     handle: ({ instance }) => {
@@ -179,7 +183,7 @@ const entries: Entry[] = [
   },
   {
     name: 'preempt_delay',
-    status: 'parsed',
+    status: 'supported',
     summary: 'seconds to wait before preempting, 0..1000',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -189,7 +193,7 @@ const entries: Entry[] = [
   },
   {
     name: 'unicast_src_ip',
-    status: 'parsed',
+    status: 'supported',
     summary: 'source address of unicast adverts',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -199,7 +203,7 @@ const entries: Entry[] = [
   },
   {
     name: 'mcast_src_ip',
-    status: 'parsed',
+    status: 'supported',
     summary: 'source address of multicast adverts',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -209,7 +213,8 @@ const entries: Entry[] = [
   },
   {
     name: 'unicast_peer',
-    status: 'parsed',
+    status: 'supported',
+    note: 'min_ttl and max_ttl are not checked',
     summary: 'send adverts to these addresses instead of multicast, one a line',
     handle: ({ instance }, line, diag) => {
       for (const item of listItems(line, diag)) {
@@ -220,7 +225,7 @@ const entries: Entry[] = [
   },
   {
     name: 'track_interface',
-    status: 'parsed',
+    status: 'supported',
     summary: 'interfaces whose state changes this router: NAME [weight N [reverse]]',
     handle: ({ state, instance }, line, diag) => {
       instance.trackInterfaces.push(...trackedInterfaces(line, diag, state));
@@ -228,7 +233,7 @@ const entries: Entry[] = [
   },
   {
     name: 'track_script',
-    status: 'parsed',
+    status: 'supported',
     summary: 'vrrp_scripts whose result changes this router: NAME [weight N [reverse]]',
     handle: ({ instance }, line, diag) => {
       instance.trackScripts.push(...trackedNames(line, diag, trackWeightRange));
@@ -236,7 +241,7 @@ const entries: Entry[] = [
   },
   {
     name: 'track_file',
-    status: 'parsed',
+    status: 'supported',
     summary: 'track_files whose value changes this router: NAME [weight N [reverse]]',
     handle: ({ instance }, line, diag) => {
       instance.trackFiles.push(...trackedNames(line, diag, trackFileWeightRange));
@@ -254,7 +259,7 @@ const entries: Entry[] = [
   ...notifyKeywords<VrrpInstanceContext>(),
   {
     name: 'version',
-    status: 'parsed',
+    status: 'supported',
     summary: 'VRRP version 2 (RFC 3768) or 3 (RFC 5798)',
     args: { min: 1, max: 1 },
     handle: ({ instance }, line, diag) => {
@@ -288,7 +293,7 @@ const entries: Entry[] = [
   garpRepeat('garp_master_refresh_repeat', 'masterRefreshRepeat', 'gratuitous ARPs at each refresh'),
   {
     name: 'dont_track_primary',
-    status: 'parsed',
+    status: 'supported',
     summary: 'ignore faults of the instance interface',
     args: { max: 0 },
     handle: ({ instance }) => {
@@ -403,7 +408,15 @@ function parsePeer(item: KeywordLine, diag: Diagnostics): UnicastPeer | undefine
   return peer;
 }
 
-export const vrrpInstanceTable = new KeywordTable<VrrpInstanceContext>({ section: 'keepalived vrrp_instance' }, entries);
+/** the gratuitous ARP settings src/vrrp/from-keepalived.ts reads; the lower_prio ones stay `parsed` */
+const honouredGarp = {
+  garp_master_delay: true,
+  garp_master_repeat: true,
+  garp_master_refresh: true,
+  garp_master_refresh_repeat: true,
+} as const;
+
+export const vrrpInstanceTable = new KeywordTable<VrrpInstanceContext>({ section: 'keepalived vrrp_instance' }, markSupported(entries, honouredGarp));
 
 export function enterVrrpInstance(state: LoadState, line: KeywordLine, diag: Diagnostics): VrrpInstanceContext | undefined {
   const name = line.args[0];

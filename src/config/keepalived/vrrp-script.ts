@@ -12,7 +12,8 @@ export interface VrrpScriptContext {
 export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'keepalived vrrp_script' }, [
   {
     name: 'script',
-    status: 'parsed',
+    status: 'supported',
+    note: 'a group after the user is ignored',
     summary: 'command to run, quoted when it has arguments',
     args: { min: 1, max: 3 },
     handle: ({ state, script }, line, diag) => {
@@ -22,7 +23,7 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'interval',
-    status: 'parsed',
+    status: 'supported',
     summary: 'seconds between runs (default 1)',
     args: { min: 1, max: 1 },
     handle: ({ script }, line, diag) => {
@@ -32,7 +33,7 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'timeout',
-    status: 'parsed',
+    status: 'supported',
     summary: 'seconds after which a run counts as failed (default: interval)',
     args: { min: 1, max: 1 },
     handle: ({ script }, line, diag) => {
@@ -42,7 +43,7 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'weight',
-    status: 'parsed',
+    status: 'supported',
     summary: 'priority change when the script fails (negative) or succeeds (positive); reverse flips it',
     args: { min: 1, max: 2 },
     handle: ({ script }, line, diag) => {
@@ -54,7 +55,7 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'rise',
-    status: 'parsed',
+    status: 'supported',
     summary: 'successes needed before the script counts as up',
     args: { min: 1, max: 1 },
     handle: ({ script }, line, diag) => {
@@ -64,7 +65,7 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'fall',
-    status: 'parsed',
+    status: 'supported',
     summary: 'failures needed before the script counts as down',
     args: { min: 1, max: 1 },
     handle: ({ script }, line, diag) => {
@@ -74,7 +75,8 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'user',
-    status: 'parsed',
+    status: 'supported',
+    note: 'runs as that user (else script_user); the group is ignored',
     summary: 'user (and group) the script runs as',
     args: { min: 1, max: 2 },
     handle: ({ state, script }, line) => {
@@ -86,7 +88,7 @@ export const vrrpScriptTable = new KeywordTable<VrrpScriptContext>({ section: 'k
   },
   {
     name: 'init_fail',
-    status: 'parsed',
+    status: 'supported',
     summary: 'start in the failed state',
     args: { max: 1 },
     handle: ({ script }, line, diag) => {

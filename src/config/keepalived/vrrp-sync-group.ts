@@ -44,7 +44,7 @@ export const syncGroupTable = new KeywordTable<SyncGroupContext>(
   [
     {
       name: 'group',
-      status: 'parsed',
+      status: 'supported',
       summary: 'the member vrrp_instances, one a line',
       handle: ({ group }, line, diag) => {
         for (const item of listItems(line, diag)) addMember(group, item, diag);

@@ -178,6 +178,27 @@ export function commonCheckerKeywords<C extends { readonly checker: CheckerConne
   return [...connectionKeywords<C>(), ...timingKeywords<C>(({ checker }) => checker, { oldRetryName: true })];
 }
 
+/**
+ * What src/check/from-keepalived.ts honours of the shared keywords, for the checker types vigil
+ * runs (TCP_CHECK, HTTP_GET, SSL_GET, DNS_CHECK, SMTP_CHECK, MISC_CHECK); bind_if, fwmark and
+ * log_all_failures stay `parsed`, and so does everything in the checkers vigil does not run.
+ */
+export const honouredTiming: Readonly<Record<string, true | string>> = {
+  retry: true,
+  delay_before_retry: true,
+  warmup: 'a real server\'s checkers share one warmup: the shortest of theirs',
+  delay_loop: true,
+  alpha: true,
+};
+
+export const honouredConnection: Readonly<Record<string, true | string>> = {
+  connect_ip: true,
+  connect_port: true,
+  bindto: true,
+  bind_port: true,
+  connect_timeout: 'vigil bounds the whole check by it times the check\'s steps; keepalived bounds each step',
+};
+
 /** The real_server entry for one checker type: `TCP_CHECK { ... }` adds a checker made by make */
 export function checkerKeyword<T extends Checker>(
   name: T['type'],

@@ -1,16 +1,16 @@
 // DNS_CHECK { }: the server is up when it answers a DNS query.
-import { KeywordTable } from '../../keywords.ts';
+import { KeywordTable, markSupported } from '../../keywords.ts';
 import { choiceArg, stringArg } from '../args.ts';
 import { dnsQueryTypes, type DnsCheck } from '../model.ts';
-import { checkerKeyword, commonCheckerKeywords, type CheckerContext } from './common.ts';
+import { checkerKeyword, commonCheckerKeywords, honouredConnection, honouredTiming, type CheckerContext } from './common.ts';
 
 type Context = CheckerContext<DnsCheck>;
 
 const table = new KeywordTable<Context>({ section: 'keepalived DNS_CHECK' }, [
-  ...commonCheckerKeywords<Context>(),
+  ...markSupported(commonCheckerKeywords<Context>(), { ...honouredConnection, ...honouredTiming }),
   {
     name: 'type',
-    status: 'parsed',
+    status: 'supported',
     summary: 'query type: A, NS, CNAME, SOA, MX, TXT or AAAA (default SOA)',
     args: { min: 1, max: 1 },
     handle: ({ checker }, line, diag) => {
@@ -20,7 +20,7 @@ const table = new KeywordTable<Context>({ section: 'keepalived DNS_CHECK' }, [
   },
   {
     name: 'name',
-    status: 'parsed',
+    status: 'supported',
     summary: 'domain name to query (default ".")',
     args: { min: 1, max: 1 },
     handle: ({ checker }, line) => {

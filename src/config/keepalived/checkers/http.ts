@@ -1,9 +1,9 @@
 // HTTP_GET { } and SSL_GET { }: the server is up when each url answers as configured.
 import { DiagnosticCode, type Diagnostics } from '../../diagnostics.ts';
-import { block, KeywordTable, type Keyword, type KeywordLine } from '../../keywords.ts';
+import { block, KeywordTable, markSupported, type Keyword, type KeywordLine } from '../../keywords.ts';
 import { choiceArg, flagArg, stringArg } from '../args.ts';
 import type { HttpCheck, HttpUrl } from '../model.ts';
-import { checkerKeyword, commonCheckerKeywords, type CheckerContext } from './common.ts';
+import { checkerKeyword, commonCheckerKeywords, honouredConnection, honouredTiming, type CheckerContext } from './common.ts';
 import { urlTable, type UrlContext } from './url.ts';
 
 type Context = CheckerContext<HttpCheck>;
@@ -12,10 +12,10 @@ type Entry = Keyword<Context>;
 const httpProtocols = ['1.0', '1.0C', '1.1'] as const;
 
 const httpEntries: Entry[] = [
-  ...commonCheckerKeywords<Context>(),
+  ...markSupported(commonCheckerKeywords<Context>(), { ...honouredConnection, ...honouredTiming }),
   {
     name: 'url',
-    status: 'parsed',
+    status: 'supported',
     summary: 'a url to fetch: path, digest and/or status_code, virtualhost',
     args: { max: 0 },
     block: block(
@@ -33,7 +33,7 @@ const httpEntries: Entry[] = [
   },
   {
     name: 'virtualhost',
-    status: 'parsed',
+    status: 'supported',
     summary: 'Host header of the requests',
     args: { min: 1, max: 1 },
     handle: ({ checker }, line) => {
@@ -43,7 +43,7 @@ const httpEntries: Entry[] = [
   },
   {
     name: 'http_protocol',
-    status: 'parsed',
+    status: 'supported',
     summary: 'HTTP version: 1.0, 1.0C (1.0 with Connection: close) or 1.1',
     args: { min: 1, max: 1 },
     handle: ({ checker }, line, diag) => {
@@ -66,7 +66,7 @@ const httpEntries: Entry[] = [
 const tlsEntries: Entry[] = [
   {
     name: 'enable_sni',
-    status: 'parsed',
+    status: 'supported',
     summary: 'send the server name (SNI) in the TLS handshake',
     args: { max: 1 },
     handle: ({ checker }, line, diag) => {
@@ -76,7 +76,7 @@ const tlsEntries: Entry[] = [
   },
   {
     name: 'sni_name',
-    status: 'parsed',
+    status: 'supported',
     summary: 'server name to send (default: virtualhost)',
     args: { min: 1, max: 1 },
     handle: ({ checker }, line) => {

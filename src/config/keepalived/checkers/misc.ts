@@ -1,17 +1,17 @@
 // MISC_CHECK { }: the server is up when a script exits 0 (with misc_dynamic, 2..255 set its weight).
-import { KeywordTable } from '../../keywords.ts';
+import { KeywordTable, markSupported } from '../../keywords.ts';
 import { flagArg, integerArg, scriptArg, userArgs } from '../args.ts';
 import type { MiscCheck } from '../model.ts';
-import { checkerKeyword, timingKeywords, type CheckerContext } from './common.ts';
+import { checkerKeyword, honouredTiming, timingKeywords, type CheckerContext } from './common.ts';
 
 type Context = CheckerContext<MiscCheck>;
 
 // a script connects to nothing itself, so MISC_CHECK has the timing keywords only
 const table = new KeywordTable<Context>({ section: 'keepalived MISC_CHECK' }, [
-  ...timingKeywords<Context>(({ checker }) => checker, { oldRetryName: false }),
+  ...markSupported(timingKeywords<Context>(({ checker }) => checker, { oldRetryName: false }), honouredTiming),
   {
     name: 'misc_path',
-    status: 'parsed',
+    status: 'supported',
     summary: 'command to run, quoted when it has arguments',
     args: { min: 1, max: 3 },
     handle: ({ state, checker }, line, diag) => {
@@ -21,7 +21,7 @@ const table = new KeywordTable<Context>({ section: 'keepalived MISC_CHECK' }, [
   },
   {
     name: 'misc_timeout',
-    status: 'parsed',
+    status: 'supported',
     summary: 'seconds the script may run',
     args: { min: 1, max: 1 },
     handle: ({ checker }, line, diag) => {
@@ -31,7 +31,7 @@ const table = new KeywordTable<Context>({ section: 'keepalived MISC_CHECK' }, [
   },
   {
     name: 'misc_dynamic',
-    status: 'parsed',
+    status: 'supported',
     summary: 'exit codes 2..255 set the weight to code - 2',
     args: { max: 1 },
     handle: ({ checker }, line, diag) => {
@@ -41,7 +41,7 @@ const table = new KeywordTable<Context>({ section: 'keepalived MISC_CHECK' }, [
   },
   {
     name: 'user',
-    status: 'parsed',
+    status: 'supported',
     summary: 'user (and group) the script runs as',
     args: { min: 1, max: 2 },
     handle: ({ state, checker }, line) => {

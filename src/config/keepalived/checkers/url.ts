@@ -16,7 +16,7 @@ const statusRange = { min: 100, max: 599 };
 export const urlTable = new KeywordTable<UrlContext>({ section: 'keepalived url' }, [
   {
     name: 'path',
-    status: 'parsed',
+    status: 'supported',
     summary: 'path to request, for example /health',
     args: { min: 1, max: 1 },
     handle: ({ url }, line) => {
@@ -26,7 +26,7 @@ export const urlTable = new KeywordTable<UrlContext>({ section: 'keepalived url'
   },
   {
     name: 'digest',
-    status: 'parsed',
+    status: 'supported',
     summary: 'MD5 of the expected body, as genhash prints it',
     args: { min: 1, max: 1 },
     handle: ({ url }, line, diag) => {
@@ -41,7 +41,7 @@ export const urlTable = new KeywordTable<UrlContext>({ section: 'keepalived url'
   },
   {
     name: 'status_code',
-    status: 'parsed',
+    status: 'supported',
     summary: 'accepted status codes or ranges, for example 200-299 503 (default 200-299)',
     args: { min: 1 },
     handle: ({ url }, line, diag) => {
@@ -60,7 +60,7 @@ export const urlTable = new KeywordTable<UrlContext>({ section: 'keepalived url'
   },
   {
     name: 'virtualhost',
-    status: 'parsed',
+    status: 'supported',
     summary: 'Host header for this url',
     args: { min: 1, max: 1 },
     handle: ({ url }, line) => {
@@ -70,7 +70,7 @@ export const urlTable = new KeywordTable<UrlContext>({ section: 'keepalived url'
   },
   {
     name: 'regex',
-    status: 'parsed',
+    status: 'supported',
     summary: 'regular expression the body must match',
     args: { min: 1, max: 1 },
     handle: ({ url }, line) => {
@@ -80,7 +80,7 @@ export const urlTable = new KeywordTable<UrlContext>({ section: 'keepalived url'
   },
   {
     name: 'regex_no_match',
-    status: 'parsed',
+    status: 'supported',
     summary: 'the body must not match regex',
     args: { max: 1 },
     handle: ({ url }, line, diag) => {

@@ -148,3 +148,52 @@ for (const kinds of combinations) {
 test('failover figures, vigil and keepalived side by side', (t) => {
   for (const line of figures) t.diagnostic(line);
 });
+
+test('nopreempt: a returning higher-priority node leaves the VIP where it is', { timeout: 120_000 }, async (t) => {
+  if (!requireRoot(t)) return;
+  await withLab(t, 'vrrp-nopreempt', async (lab) => {
+    const lan = lab.switch('lan');
+    const web1Host = lab.host('web1').link(lan, { ifname: 'eth0', addresses: ['198.51.100.100/24'] });
+    const web2Host = lab.host('web2').link(lan, { ifname: 'eth0', addresses: ['198.51.100.200/24'] });
+    await lab.up();
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-vrrp-'));
+    // keepalived wants state BACKUP with nopreempt
+    const web1: Node = { host: web1Host, kind: 'vigil', config: seedConfig('web1').replace('state MASTER', 'state BACKUP\nnopreempt') };
+    const web2: Node = { host: web2Host, kind: 'vigil', config: seedConfig('web2') };
+    start(web2, dir);
+    await timeUntil(() => hasVip(web2.host), 10_000, 'web2 taking the VIP alone');
+    start(web1, dir);
+    await web1.process?.waitForOutput('Entering BACKUP STATE', { timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 6000));
+    assert.equal(await hasVip(web2.host), true, 'the VIP stays on web2');
+    assert.equal(await hasVip(web1.host), false);
+    await web1.process?.stop({ graceMs: 5000 });
+    await web2.process?.stop({ graceMs: 5000 });
+  });
+});
+
+test('a wrong password is ignored and logged, by vigil and by keepalived alike', { timeout: 120_000 }, async (t) => {
+  if (!requireRoot(t)) return;
+  if (!commandExists('keepalived')) {
+    if (process.env['CI'] === 'true') assert.fail('keepalived is missing: install the keepalived package');
+    t.skip('keepalived is not installed');
+    return;
+  }
+  await withLab(t, 'vrrp-password', async (lab) => {
+    const lan = lab.switch('lan');
+    const web1Host = lab.host('web1').link(lan, { ifname: 'eth0', addresses: ['198.51.100.100/24'] });
+    const web2Host = lab.host('web2').link(lan, { ifname: 'eth0', addresses: ['198.51.100.200/24'] });
+    await lab.up();
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-vrrp-'));
+    const web1: Node = { host: web1Host, kind: 'vigil', config: seedConfig('web1') };
+    const web2: Node = { host: web2Host, kind: 'keepalived', config: seedConfig('web2').replace('auth_pass 1111', 'auth_pass 2222') };
+    start(web1, dir);
+    start(web2, dir);
+    // each drops the other's adverts, so each believes itself alone: both become master
+    await timeUntil(async () => (await hasVip(web1.host)) && (await hasVip(web2.host)), 15_000, 'both nodes taking the VIP');
+    await timeUntil(async () => (web1.process?.output.includes('(VI_1) received an invalid passwd!') ?? false), 5000, 'vigil logging the bad password');
+    await timeUntil(async () => (web2.process?.output.includes('received an invalid passwd') ?? false), 5000, 'keepalived logging the bad password');
+    await web1.process?.stop({ graceMs: 5000 });
+    await web2.process?.stop({ graceMs: 5000 });
+  });
+});

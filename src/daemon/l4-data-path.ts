@@ -28,6 +28,6 @@ export async function chooseL4DataPath(config: LoadedConfig, log: (line: string)
   if (needsKernel !== undefined) {
     throw new Error(`lb_kind ${needsKernel.method ?? 'DR'} needs the kernel data path: run vigil as root on Linux with nftables (the nft command) installed`);
   }
-  log('IPVS: not root or no nftables: relaying in user space (NAT-like: real servers see this host as the client)');
+  log(`IPVS: ${choice === 'userspace' ? 'user space asked for' : 'not root or no nftables'}: relaying in user space (NAT-like: real servers see this host as the client)`);
   return startUserspacePath();
 }

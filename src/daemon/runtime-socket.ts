@@ -38,6 +38,13 @@ async function startSocket(_config: LoadedConfig, log: (line: string) => void, o
     listening: [],
     stop: async () => {},
   };
-  const running = await options.admin.onStarted(runtime, log);
-  return running ?? { stop: async () => {} };
+  try {
+    const running = await options.admin.onStarted(runtime, log);
+    return running ?? { stop: async () => {} };
+  } catch (error) {
+    // the socket is a convenience for `vigil ctl` / `vigil lvs`; another vigil on this host (in
+    // another network namespace, sharing the file system) may hold the default path: carry on
+    log(`[WARNING]  (${process.pid}) : no runtime API socket: ${(error as Error).message}; give another path with --socket`);
+    return { stop: async () => {} };
+  }
 }

@@ -16,6 +16,9 @@ export interface ServerConnectionOwner {
  * A connection to a server. Its listeners are attached once and forward to the current owner, so
  * handing it from one transaction to the next costs no listener churn.
  */
+/** HAProxy's pool-purge-delay default */
+const idlePurgeDelayMs = 5000;
+
 export class ServerConnection {
   readonly socket: Socket;
   readonly server: ServerRuntime;
@@ -25,6 +28,8 @@ export class ServerConnection {
   closed = false;
   /** transactions carried, for "reused" counting and retry safety */
   uses = 0;
+  /** when it last went back to the pool (performance.now), for the idle purge */
+  idleSince = 0;
   #error: Error | undefined;
 
   constructor(server: ServerRuntime, socket: Socket) {
@@ -148,6 +153,14 @@ export class ServerRuntime implements BalanceServer {
     if (connection.closed || !this.serving || this.#idle.length >= this.#maxIdle) {
       connection.socket.destroy();
       return false;
+    }
+    const now = performance.now();
+    connection.idleSince = now;
+    // HAProxy's pool-purge-delay (5 s): the oldest idle connections sit at the bottom of the
+    // stack, so closing them here is cheap; a pool nobody uses is left to the servers' own
+    // keep-alive timeouts
+    while (this.#idle.length > 0 && (this.#idle[0] as ServerConnection).idleSince < now - idlePurgeDelayMs) {
+      (this.#idle.shift() as ServerConnection).socket.destroy();
     }
     this.#idle.push(connection);
     this.counters.set(this.base, Counter.idleConnections, this.#idle.length);

@@ -441,12 +441,16 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     // Connection is hop-by-hop (RFC 9110 section 7.6.1): a client closing its own connection
     // must not close the pooled server connection too, or nothing would ever be reused
     const hideClientClose = head.wantsClose && head.version === 11 && !serverShouldClose && !this.#upgradeRequested;
-    const dropConnection = serverShouldClose || hideClientClose;
+    // HAProxy talks HTTP/1.1 to servers whatever the client spoke: an HTTP/1.0 request sent on
+    // as 1.0 makes the server close after answering, so every such request (ab without -k)
+    // would cost a new server connection; its Connection header only concerns the client side
+    const toHttp11 = head.version === 10 && head.host !== undefined && !serverShouldClose && !this.#upgradeRequested;
+    const dropConnection = serverShouldClose || hideClientClose || toHttp11;
     const reframe = head.lengthConflict || head.lengthRepeated;
     const rewrite = front.modified || back.modified || dropConnection || reframe;
     let outgoing = rawHead;
     if (rewrite) {
-      const startLine = `${view.method} ${view.target} HTTP/1.${head.version === 11 ? 1 : 0}`;
+      const startLine = `${view.method} ${view.target} HTTP/1.${head.version === 11 || toHttp11 ? 1 : 0}`;
       const drop = reframe
         ? (name: string): boolean => nameIs(name, 'content-length') || (dropConnection && isConnectionHeader(name))
         : dropConnection

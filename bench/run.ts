@@ -263,7 +263,7 @@ async function profile(context: Context, chosen: readonly Scenario[], dir: strin
     const run = await measure(context, scenario, 'vigil', 1, env);
     console.log(`\n${scenario.name} under --cpu-prof:\n${fmtRun('vigil', run)}`);
     const files = readdirSync(out).filter((f) => f.endsWith('.cpuprofile')).sort();
-    for (const file of files) console.log(`\n${join(out, file)}\n${summariseFile(join(out, file), 30, repo)}`);
+    for (const file of files) console.log(`\n${join(out, file)}\n${summariseFile(join(out, file), 30, dirname(dirname(context.vigilBin)))}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // keepalived.conf's vrrp_instance blocks as instance configs, with keepalived's defaults
 // (advert_int 1 s, priority 100, VRRPv2, 5 gratuitous ARPs and another 5 after 5 s).
-import type { GlobalDefs, ScriptCommand, VirtualAddress, VrrpInstance } from '../config/keepalived/model.ts';
+import type { GlobalDefs, NotifyScripts, ScriptCommand, VirtualAddress, VrrpInstance } from '../config/keepalived/model.ts';
 import { AuthType } from './constants.ts';
 import type { ScriptRun, VirtualIp } from './host.ts';
 import type { InstanceConfig, NotifySettings } from './instance.ts';
@@ -18,6 +18,14 @@ export const keepalivedDefaults = {
 export function scriptRun(command: ScriptCommand, global: GlobalDefs, timeoutMs: number): ScriptRun {
   const user = command.user ?? global.scriptUser?.user;
   return { command: command.path, args: command.args, timeoutMs, ...(user === undefined ? {} : { user }) };
+}
+
+/** notify_master/backup/fault/stop and notify, of an instance or a sync group */
+export function notifySettings(n: NotifyScripts, global: GlobalDefs): NotifySettings {
+  const run = (command: ScriptCommand | undefined): ScriptRun | undefined =>
+    command === undefined ? undefined : scriptRun(command, global, keepalivedDefaults.notifyTimeoutMs);
+  const entries = { master: run(n.master), backup: run(n.backup), fault: run(n.fault), stop: run(n.stop), any: run(n.any) };
+  return Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined)) as NotifySettings;
 }
 
 export function virtualIp(address: VirtualAddress, defaultDev: string): VirtualIp {
@@ -42,16 +50,7 @@ export function instanceConfig(instance: VrrpInstance, global: GlobalDefs, prima
   const family = vips[0]?.family ?? 4;
   const version = instance.version ?? global.vrrpVersion ?? keepalivedDefaults.version;
   const auth = instance.authentication;
-  const notify: NotifySettings = {};
-  const n = instance.notify;
-  const t = keepalivedDefaults.notifyTimeoutMs;
-  const notifyRuns: Record<string, ScriptRun> = {};
-  if (n.master !== undefined) notifyRuns['master'] = scriptRun(n.master, global, t);
-  if (n.backup !== undefined) notifyRuns['backup'] = scriptRun(n.backup, global, t);
-  if (n.fault !== undefined) notifyRuns['fault'] = scriptRun(n.fault, global, t);
-  if (n.stop !== undefined) notifyRuns['stop'] = scriptRun(n.stop, global, t);
-  if (n.any !== undefined) notifyRuns['any'] = scriptRun(n.any, global, t);
-  Object.assign(notify, notifyRuns);
+  const notify = notifySettings(instance.notify, global);
   const g = instance.garp;
   return {
     name: instance.name,

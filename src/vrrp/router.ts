@@ -6,7 +6,7 @@ import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { KeepalivedConfig } from '../config/keepalived/model.ts';
 import { parseIpv4Packet } from './codec.ts';
 import { vrrpProtocol, type IpFamily } from './constants.ts';
-import { instanceConfig, scriptRun } from './from-keepalived.ts';
+import { instanceConfig, notifySettings, scriptRun } from './from-keepalived.ts';
 import type { VrrpHost } from './host.ts';
 import { VrrpInstance, type InstanceStatus, type ReceivedPacket } from './instance.ts';
 import { SyncGroup } from './sync-group.ts';
@@ -130,14 +130,7 @@ export class VrrpRouter {
     const groups: SyncGroup[] = [];
     for (const model of config.syncGroups) {
       const members = model.members.flatMap((m) => instances.filter((i) => i.config.name === m.name));
-      const notify = {
-        ...(model.notify.master === undefined ? {} : { master: scriptRun(model.notify.master, global, 30_000) }),
-        ...(model.notify.backup === undefined ? {} : { backup: scriptRun(model.notify.backup, global, 30_000) }),
-        ...(model.notify.fault === undefined ? {} : { fault: scriptRun(model.notify.fault, global, 30_000) }),
-        ...(model.notify.stop === undefined ? {} : { stop: scriptRun(model.notify.stop, global, 30_000) }),
-        ...(model.notify.any === undefined ? {} : { any: scriptRun(model.notify.any, global, 30_000) }),
-      };
-      const group = new SyncGroup(model.name, members, notify, deps.host, deps.log);
+      const group = new SyncGroup(model.name, members, notifySettings(model.notify, global), deps.host, deps.log);
       groups.push(group);
       for (const t of this.#tracked) if (members.includes(t.instance)) t.group = group;
     }

@@ -889,9 +889,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       return;
     }
     if (!needsRewrite && !this.#dechunk && !this.#responseUntilClose && this.#responseChunks === undefined && rest.length <= this.#responseRemaining) {
-      // the common case: head and body arrived together and nothing changes: one write
+      // the common case: head and body arrived together and nothing changes: one write of the
+      // bytes as received (head and rest are adjacent views of one chunk, so no copy)
       this.#responseRemaining -= rest.length;
-      this.#toClient(Buffer.concat([out, rest]));
+      const adjacent = rest.buffer === out.buffer && rest.byteOffset === out.byteOffset + out.length;
+      this.#toClient(adjacent ? Buffer.from(out.buffer, out.byteOffset, out.length + rest.length) : Buffer.concat([out, rest]));
       if (this.#responseRemaining === 0) {
         this.#responseDone = true;
         this.#finishTransaction();

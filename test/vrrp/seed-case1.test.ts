@@ -75,7 +75,7 @@ async function clientSees(client: Host): Promise<string> {
   return r.code === 0 ? r.stdout.trim() : `error: ${r.stderr.trim()}`;
 }
 
-async function scenario(t: TestContext, lab: Lab, kinds: readonly [Kind, Kind], figures: string[]): Promise<void> {
+async function scenario(t: TestContext, lab: Lab, kinds: readonly [Kind, Kind]): Promise<void> {
   const lan = lab.switch('lan');
   const client = lab.host('client').link(lan, { ifname: 'eth0', addresses: ['198.51.100.5/24'] });
   const web1: Node = { host: lab.host('web1').link(lan, { ifname: 'eth0', addresses: ['198.51.100.100/24'] }), kind: kinds[0], config: seedConfig('web1') };
@@ -117,7 +117,6 @@ async function scenario(t: TestContext, lab: Lab, kinds: readonly [Kind, Kind], 
   await timeUntil(async () => (await hasVip(web1.host)) && !(await hasVip(web2.host)), 12_000, 'web1 back after the crash');
 
   const line = `${label}: clean stop ${clean.toFixed(0)} ms, SIGKILL ${crash.toFixed(0)} ms, preempt back ${preempt.toFixed(0)} ms`;
-  figures.push(line);
   t.diagnostic(line);
   assert.ok(clean < 2000, `clean-stop failover took ${clean} ms`);
   assert.ok(crash < 5000, `crash failover took ${crash} ms`);
@@ -125,7 +124,6 @@ async function scenario(t: TestContext, lab: Lab, kinds: readonly [Kind, Kind], 
   await web2.process?.stop({ graceMs: 5000 });
 }
 
-const figures: string[] = [];
 const combinations: ReadonlyArray<readonly [Kind, Kind]> = [
   ['vigil', 'vigil'],
   ['vigil', 'keepalived'],
@@ -141,13 +139,9 @@ for (const kinds of combinations) {
       t.skip('keepalived is not installed');
       return;
     }
-    await withLab(t, `vrrp-${kinds.join('-')}`, (lab) => scenario(t, lab, kinds, figures));
+    await withLab(t, `vrrp-${kinds.join('-')}`, (lab) => scenario(t, lab, kinds));
   });
 }
-
-test('failover figures, vigil and keepalived side by side', (t) => {
-  for (const line of figures) t.diagnostic(line);
-});
 
 test('nopreempt: a returning higher-priority node leaves the VIP where it is', { timeout: 120_000 }, async (t) => {
   if (!requireRoot(t)) return;

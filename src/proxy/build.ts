@@ -258,10 +258,35 @@ export function buildProxies(config: HaproxyConfig, options: BuildOptions): Buil
       : [];
     const defaultName = settings.defaultBackend?.backend ?? (proxy.kind === 'listen' ? proxy.name : undefined);
     const defaultBackend = defaultName === undefined ? undefined : backends.get(defaultName);
-    const compiledFor = (backend: BackendRuntime): CompiledProxy | undefined => {
+    // what each backend adds to this frontend's requests and responses, resolved once here
+    // rather than looked up by name on every request
+    const plans = new Map<BackendRuntime, BackendPlan>();
+    for (const backend of backends.values()) {
+      // a listen section's own rules ran as the frontend's; a separate backend adds its own
+      const ownListen = backend.name === proxy.name && proxy.kind === 'listen';
       const section = backendSections.get(backend.name);
-      return section === undefined ? undefined : compiled.get(`${section.kind}:${section.name}`);
+      const back = ownListen || section === undefined ? undefined : compiled.get(`${section.kind}:${section.name}`);
+      // X-Forwarded-For once, with the backend's settings when it has its own (HAProxy)
+      const forwardFor = back?.forwardFor ?? own.forwardFor;
+      const requestSteps = back !== undefined && back.request.steps.length > 0 ? back.request : undefined;
+      const responseSteps = back !== undefined && back.response.steps.length > 0 ? back.response : undefined;
+      plans.set(backend, {
+        requestSteps,
+        forwardFor,
+        responseSteps,
+        requestWork: requestSteps !== undefined || forwardFor !== undefined,
+        responseWork: responseSteps !== undefined || own.response.steps.length > 0,
+      });
+    }
+    // a backend unknown here (none is, today) gets the frontend's own settings only
+    const ownPlan: BackendPlan = {
+      requestSteps: undefined,
+      forwardFor: own.forwardFor,
+      responseSteps: undefined,
+      requestWork: own.forwardFor !== undefined,
+      responseWork: own.response.steps.length > 0,
     };
+    const planFor = (backend: BackendRuntime): BackendPlan => plans.get(backend) ?? ownPlan;
     const hasOwnSteps = own.request.steps.length > 0;
     const http: HttpRouting = {
       frontendRequest: hasOwnSteps ? (view) => outcomeOf(applyRequestRules(own.request, view), true) : () => unchanged,
@@ -274,35 +299,28 @@ export function buildProxies(config: HaproxyConfig, options: BuildOptions): Buil
         return defaultBackend;
       },
       backendRequest: (backend, view) => {
-        // a listen section's own rules ran as the frontend's; a separate backend adds its own
-        const back = backend.name === proxy.name && proxy.kind === 'listen' ? undefined : compiledFor(backend);
-        let modified = false;
-        if (back !== undefined && back.request.steps.length > 0) {
-          const result = applyRequestRules(back.request, view);
+        const plan = planFor(backend);
+        if (!plan.requestWork) return unchanged;
+        if (plan.requestSteps !== undefined) {
+          const result = applyRequestRules(plan.requestSteps, view);
           if (result.kind === 'response') return outcomeOf(result, true);
-          modified = true;
         }
-        // X-Forwarded-For once, with the backend's settings when it has its own (HAProxy)
-        const forwardFor = back?.forwardFor ?? own.forwardFor;
-        if (forwardFor !== undefined) {
-          forwardFor(view);
-          modified = true;
-        }
-        return modified ? modifiedContinue : unchanged;
+        if (plan.forwardFor !== undefined) plan.forwardFor(view);
+        return modifiedContinue;
       },
       response: (backend, view) => {
         // HAProxy runs the backend's http-response rules, then the frontend's
-        const back = backend.name === proxy.name && proxy.kind === 'listen' ? undefined : compiledFor(backend);
+        const plan = planFor(backend);
         let modified = false;
-        if (back !== undefined && back.response.steps.length > 0) {
-          const result = applyResponseRules(back.response, view);
+        if (plan.responseSteps !== undefined) {
+          const result = applyResponseRules(plan.responseSteps, view);
           if (result.kind === 'response') return outcomeOf(result, true);
           modified = true;
         }
         if (own.response.steps.length > 0) return outcomeOf(applyResponseRules(own.response, view), true);
         return modified ? modifiedContinue : unchanged;
       },
-      hasResponseRules: (backend) => own.response.steps.length > 0 || ((compiledFor(backend)?.response.steps.length ?? 0) > 0 && !(backend.name === proxy.name && proxy.kind === 'listen')),
+      hasResponseRules: (backend) => planFor(backend).responseWork,
     };
     const maxconn = settings.maxconn ?? globalMaxconn;
     const statsSettings = settings.stats;
@@ -345,6 +363,17 @@ export function buildProxies(config: HaproxyConfig, options: BuildOptions): Buil
     });
   }
   return { frontends, backends, diagnostics };
+}
+
+/** What a backend adds to one frontend's transactions (see buildProxies) */
+interface BackendPlan {
+  readonly requestSteps: RequestRules | undefined;
+  readonly forwardFor: ((view: RequestView) => void) | undefined;
+  readonly responseSteps: ResponseRules | undefined;
+  /** anything to run on a request (rules or forwardfor); false lets the head go out untouched */
+  readonly requestWork: boolean;
+  /** anything to run on a response, the frontend's own rules included */
+  readonly responseWork: boolean;
 }
 
 const unchanged: RuleOutcome = { verdict: continueVerdict, modified: false };

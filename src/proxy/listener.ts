@@ -8,6 +8,8 @@ import type { LogContext } from './log/log-context.ts';
 import { ConnectionGate, type FrontendRuntime } from './frontend.ts';
 import { HttpSession } from './http/session.ts';
 import { TcpSession } from './tcp/session.ts';
+import { acceptWithReaders, type AcceptPath } from './io/accept.ts';
+import type { SocketReader } from './io/socket-reader.ts';
 
 export interface ListenAddress {
   /** '0.0.0.0', '::', or a literal address */
@@ -34,6 +36,9 @@ export class FrontendListener {
   readonly #sockets = new Set<Socket>();
   readonly #options: ListenerOptions;
   readonly gate: ConnectionGate;
+  /** how accepted connections are read (accept.ts): 'onread' unless the runtime lacks the hook */
+  acceptPath: AcceptPath = 'stream';
+  #drained: (() => void) | undefined;
 
   constructor(options: ListenerOptions) {
     this.#options = options;
@@ -45,18 +50,22 @@ export class FrontendListener {
     const { frontend, ticker, processConnections } = this.#options;
     const context = { frontend, ticker, gate: this.gate, processConnections };
     const onAccept = this.#options.onAccept;
-    const onConnection = (socket: Socket): void => {
+    const onAccepted = (socket: Socket, reader: SocketReader): void => {
       if (onAccept !== undefined) onAccept.logSession(acceptContext(socket, frontend.name, processConnections.value, this.gate.active));
       this.#sockets.add(socket);
-      socket.once('close', () => this.#sockets.delete(socket));
+      socket.once('close', () => {
+        this.#sockets.delete(socket);
+        reader.release();
+        if (this.#sockets.size === 0) this.#drained?.();
+      });
       this.gate.admit(socket, () => {
-        if (frontend.mode === 'http') new HttpSession(socket, context);
-        else new TcpSession(socket, context);
+        if (frontend.mode === 'http') new HttpSession(socket, reader, context);
+        else new TcpSession(socket, reader, context);
       });
     };
     for (const address of this.#options.addresses) {
       // allowHalfOpen: a client that shuts its sending side after the request still gets its answer
-      const server = createServer({ allowHalfOpen: true, noDelay: true }, onConnection);
+      const server = createServer({ allowHalfOpen: true, noDelay: true });
       server.on('error', () => {
         // errors after listening (EMFILE on accept and the like) must not end the process;
         // Node retries accepting by itself
@@ -71,6 +80,7 @@ export class FrontendListener {
           },
         );
       });
+      this.acceptPath = acceptWithReaders(server, true, onAccepted);
       this.#servers.push(server);
     }
   }
@@ -85,10 +95,12 @@ export class FrontendListener {
 
   /** stops accepting; `graceful` lets sessions in progress finish, else they are cut */
   async close(graceful: boolean): Promise<void> {
-    // server.close() resolves only once every connection has ended, so cut them first if asked
     const closed = Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     if (!graceful) for (const socket of this.#sockets) socket.destroy();
     await closed;
+    // sockets built from accepted handles (accept.ts) are not the server's to count, so its
+    // close does not wait for them: wait here until the last one has ended
+    if (this.#sockets.size > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
   }
 
   get connections(): number {

@@ -4,6 +4,9 @@ import { connect, type Socket } from 'node:net';
 import type { BalanceServer } from '../balance/balancer.ts';
 import { Counter, CounterWriter } from './counters.ts';
 import type { ServerObservation } from './passive-observer.ts';
+import { SocketReader } from './io/socket-reader.ts';
+
+const ignoreBytes = (): void => {};
 
 /** Who gets a pooled connection's events while it carries a transaction */
 export interface ServerConnectionOwner {
@@ -32,21 +35,26 @@ export class ServerConnection {
   idleSince = 0;
   #error: Error | undefined;
 
-  constructor(server: ServerRuntime, socket: Socket) {
+  /** the socket's reads; owners `lend()` it when a write of its bytes stays pending */
+  readonly reader: SocketReader;
+
+  constructor(server: ServerRuntime, socket: Socket, reader: SocketReader) {
     this.server = server;
     this.socket = socket;
+    this.reader = reader;
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
+    reader.sink = (chunk: Buffer) => {
       const owner = this.owner;
       if (owner !== undefined) owner.onServerData(this, chunk);
       else socket.destroy(); // an idle connection must stay silent; anything else is a protocol error
-    });
+    };
     socket.on('drain', () => this.owner?.onServerDrain(this));
     socket.on('error', (error) => (this.#error = error));
     socket.on('close', () => {
       // `connected` stays as it was: the owner tells "never connected" (a connect failure, to
       // retry) from "closed after connecting" (the server ended its answer or aborted) by it
       this.closed = true;
+      reader.release();
       this.server.forgetIdle(this);
       this.server.forgetLive(this);
       this.owner?.onServerClose(this, this.#error);
@@ -195,13 +203,15 @@ export class ServerRuntime implements BalanceServer {
   }
 
   connect(owner: ServerConnectionOwner): ServerConnection {
+    const reader = new SocketReader(ignoreBytes);
     const socket = connect({
       host: this.host,
       port: this.port,
       noDelay: true,
+      onread: reader.onread,
       ...(this.#localAddress === undefined ? {} : { localAddress: this.#localAddress }),
     });
-    const connection = new ServerConnection(this, socket);
+    const connection = new ServerConnection(this, socket, reader);
     connection.owner = owner;
     if (this.#shutdownOnDown) this.#live.add(connection);
     return connection;

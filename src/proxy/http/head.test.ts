@@ -131,3 +131,45 @@ test('a bare LF in an incomplete head is found at once, a CRLF split across read
   assert.equal(hasBareLf(Buffer.from('GET / HTTP/1.1\r\nHost: x\r')), false);
   assert.equal(hasBareLf(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n')), false);
 });
+
+test('a detached head keeps its headers and reason after the read memory is reused', () => {
+  const memory = Buffer.from('HTTP/1.1 404 Not Here\r\nX-A: one\r\nContent-Length: 3\r\n\r\nabc', 'latin1');
+  const end = findHeadEnd(memory);
+  const response = parseResponseHead(memory, 0, end);
+  assert.ok(response.ok);
+  const request = parseRequestHead(Buffer.from('GET / HTTP/1.1\r\nHost: h\r\nX-B: two\r\n\r\n'), 0, 37);
+  assert.ok(request.ok);
+  response.detach(memory.buffer);
+  memory.fill(0x21);
+  assert.equal(response.status, 404);
+  assert.equal(response.reason, 'Not Here');
+  assert.deepEqual(response.headers, ['X-A', 'one', 'Content-Length', '3']);
+  assert.equal(response.contentLength, 3);
+  // a head whose memory is not the one being reused stays where it is
+  request.detach(memory.buffer);
+  assert.deepEqual(request.headers, ['Host', 'h', 'X-B', 'two']);
+});
+
+test('a head parsed in the middle of a larger read is read from its own offsets', () => {
+  const memory = Buffer.from('junkGET /a HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nPOST /b HTTP/1.0\r\nContent-Length: 2\r\n\r\nhi', 'latin1');
+  const first = parseRequestHead(memory, 4, findHeadEnd(memory, 4));
+  assert.ok(first.ok);
+  assert.equal(first.method, 'GET');
+  assert.equal(first.target, '/a');
+  assert.ok(first.wantsClose);
+  const secondStart = findHeadEnd(memory, 4);
+  const second = parseRequestHead(memory, secondStart, findHeadEnd(memory, secondStart));
+  assert.ok(second.ok);
+  assert.equal(second.method, 'POST');
+  assert.equal(second.version, 10);
+  assert.equal(second.contentLength, 2);
+  second.detach(memory.buffer);
+  memory.fill(0);
+  assert.deepEqual(second.headers, ['Content-Length', '2']);
+  assert.equal(first.headLength + 4, secondStart);
+});
+
+test('a reason phrase with a control character is refused', () => {
+  const bad = Buffer.from('HTTP/1.1 200 O\x01K\r\n\r\n', 'latin1');
+  assert.equal(parseResponseHead(bad, 0, bad.length).ok, false);
+});

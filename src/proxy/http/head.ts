@@ -2,8 +2,11 @@
 // header fields), validating what RFC 9112 requires of an intermediary so that requests cannot be
 // smuggled past it. Pure and synchronous; the hot path of the proxy calls it once per message.
 //
-// Headers are kept as a flat array [name, value, name, value, ...] of latin1 strings as received:
-// no per-header objects, no lower-casing except for the few names the proxy itself reads.
+// It scans the bytes where they were read and makes strings only of what the proxy acts on (the
+// method, the target, Host, Upgrade...). The header list, a flat array [name, value, name,
+// value, ...] of latin1 strings as received, is built only when a rule, an ACL or a balancer
+// asks for it. Until then the head points into the read's memory; a session that keeps a head
+// past the read calls `detach`, which copies its bytes (see io/socket-reader.ts).
 
 /** Why a head was refused; the proxy answers 400 (request) or 502 (response) and closes */
 export interface HeadFailure {
@@ -37,6 +40,8 @@ export interface HeadCommon {
   readonly upgrade: string | undefined;
   /** the head's length in bytes, CRLFCRLF included */
   readonly headLength: number;
+  /** the head's bytes lie in `memory`, which is about to be reused: keep a copy of them */
+  detach(memory: ArrayBufferLike): void;
 }
 
 export interface RequestHead extends HeadCommon {
@@ -84,16 +89,22 @@ for (let c = 48; c <= 57; c++) tokenChars[c] = 1;
 for (let c = 65; c <= 90; c++) tokenChars[c] = 1;
 for (let c = 97; c <= 122; c++) tokenChars[c] = 1;
 
-// RFC 9110 section 5.5: field-value = VCHAR / SP / HTAB / obs-text; CR, LF and NUL are never allowed
-const valueChars = new Uint8Array(256);
-valueChars[9] = 1;
-for (let c = 32; c <= 126; c++) valueChars[c] = 1;
-for (let c = 128; c <= 255; c++) valueChars[c] = 1;
-
 // request-target: visible characters only (no SP, no CTL); obs-text is let through like HAProxy
 const targetChars = new Uint8Array(256);
 for (let c = 33; c <= 126; c++) targetChars[c] = 1;
 for (let c = 128; c <= 255; c++) targetChars[c] = 1;
+
+// Buffer's own latin1Slice is what toString('latin1') ends in, after argument checks and an
+// encoding lookup that cost more than the slice itself on a small head. Undocumented, so it is
+// used only where it exists.
+interface Latin1Slicing {
+  latin1Slice(start: number, end: number): string;
+}
+const directLatin1 = typeof (Buffer.prototype as unknown as Partial<Latin1Slicing>).latin1Slice === 'function';
+
+function latin1Text(buffer: Buffer, start: number, end: number): string {
+  return directLatin1 ? (buffer as unknown as Latin1Slicing).latin1Slice(start, end) : buffer.toString('latin1', start, end);
+}
 
 function fail(reason: string): HeadFailure {
   return { ok: false, reason };
@@ -142,7 +153,6 @@ export function listHas(value: string, lowerToken: string): boolean {
 }
 
 interface FieldScan {
-  headers: string[];
   contentLength: number;
   chunked: boolean;
   lengthConflict: boolean;
@@ -157,64 +167,125 @@ interface FieldScan {
   transferEncoding: string | undefined;
 }
 
+// One table for the field scan: 1 for token characters (RFC 9110 section 5.6.2: names, and fine
+// in values), 2 for the other characters a value may hold (SP, HTAB, VCHAR, obs-text: section
+// 5.5), 0 for the rest (controls, DEL; CR is the line end and is looked at on its own).
+const fieldChars = new Uint8Array(256);
+for (let c = 0; c < 256; c++) fieldChars[c] = tokenChars[c] === 1 ? 1 : c === 9 || (c >= 32 && c !== 127) ? 2 : 0;
+
+/** Whether `bytes[at, at + lower.length)` spell the lower-case ASCII name `lower`, in any case */
+function bytesAre(bytes: Buffer, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    if (((bytes[at + i] as number) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** A field's value: `bytes[from, to)` without its leading and trailing OWS, as a string */
+function valueOf(bytes: Buffer, from: number, to: number): string {
+  while (from < to && (bytes[from] === 32 || bytes[from] === 9)) from++;
+  while (to > from && (bytes[to - 1] === 32 || bytes[to - 1] === 9)) to--;
+  return latin1Text(bytes, from, to);
+}
+
+/** Whether the comma-separated list in `bytes[from, to)` holds `lowerToken`, in any case */
+function bytesListHas(bytes: Buffer, from: number, to: number, lowerToken: string): boolean {
+  let start = from;
+  while (start <= to) {
+    let end = start;
+    while (end < to && bytes[end] !== 44) end++;
+    let a = start;
+    let b = end;
+    while (a < b && (bytes[a] === 32 || bytes[a] === 9)) a++;
+    while (b > a && (bytes[b - 1] === 32 || bytes[b - 1] === 9)) b--;
+    if (b - a === lowerToken.length && bytesAre(bytes, a, lowerToken)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** Content-Length as plain digits, or -1 when the value is anything else (then read as text) */
+function plainLength(bytes: Buffer, from: number, to: number): number {
+  while (from < to && (bytes[from] === 32 || bytes[from] === 9)) from++;
+  while (to > from && (bytes[to - 1] === 32 || bytes[to - 1] === 9)) to--;
+  if (to === from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const digit = (bytes[i] as number) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
 /**
- * Parses the header fields of `text` from `pos` (just after the start line's CRLF) to the end.
- * Returns a failure reason, or undefined when every field is valid.
+ * Validates the header fields in `bytes[pos, end)` (from just after the start line's CRLF to the
+ * end of the head) and reads the few the proxy acts on. Returns a failure reason, or undefined
+ * when every field is valid.
  */
-function scanFields(text: string, pos: number, scan: FieldScan): string | undefined {
-  const end = text.length - 2; // the final empty line's CRLF
+function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): string | undefined {
+  const last = end - 2; // the final empty line's CRLF
   let contentLengthSeen: string | undefined;
-  while (pos < end) {
-    const lineEnd = text.indexOf('\r\n', pos);
-    if (lineEnd === -1 || lineEnd > end) return 'header line not terminated by CRLF';
-    const first = text.charCodeAt(pos);
+  // one pass over the bytes: the head ends in CRLFCRLF, so every loop below meets a CR
+  while (pos < last) {
+    const first = bytes[pos];
     // RFC 9112 section 5.2: obs-fold is rejected (a recipient MAY reject; we do, it hides fields)
     if (first === 32 || first === 9) return 'obsolete line folding in header';
     let colon = pos;
-    while (colon < lineEnd && tokenChars[text.charCodeAt(colon)] === 1) colon++;
+    while (fieldChars[bytes[colon] as number] === 1) colon++;
     if (colon === pos) return 'empty or invalid header name';
     // RFC 9112 section 5.1: no whitespace between the field name and the colon, ever
-    if (colon >= lineEnd || text.charCodeAt(colon) !== 58) return 'invalid character in header name';
-    let valueStart = colon + 1;
-    let valueEnd = lineEnd;
-    for (let i = valueStart; i < valueEnd; i++) {
-      if (valueChars[text.charCodeAt(i)] !== 1) return 'invalid character in header value';
+    if (bytes[colon] !== 58) return 'invalid character in header name';
+    let lineEnd = colon + 1;
+    for (;;) {
+      const c = bytes[lineEnd] as number;
+      if (c === 13) break;
+      if (fieldChars[c] === 0) return 'invalid character in header value';
+      lineEnd++;
     }
-    while (valueStart < valueEnd && (text.charCodeAt(valueStart) === 32 || text.charCodeAt(valueStart) === 9)) valueStart++;
-    while (valueEnd > valueStart && (text.charCodeAt(valueEnd - 1) === 32 || text.charCodeAt(valueEnd - 1) === 9)) valueEnd--;
-    const name = text.slice(pos, colon);
-    const value = text.slice(valueStart, valueEnd);
-    scan.headers.push(name, value);
+    // RFC 9112 section 2.2: a CR only as part of the CRLF that ends the line
+    if (bytes[lineEnd + 1] !== 10) return 'invalid character in header value';
+    const from = colon + 1;
     // only names of these lengths matter to the proxy; skip the compare for the rest
-    switch (name.length) {
+    switch (colon - pos) {
       case 4:
-        if (nameIs(name, 'host')) {
-          scan.host = value;
+        if (bytesAre(bytes, pos, 'host')) {
+          scan.host = valueOf(bytes, from, lineEnd);
           scan.hostCount++;
         }
         break;
       case 6:
-        if (nameIs(name, 'expect') && value.length === 12 && nameIs(value, '100-continue')) scan.expectContinue = true;
+        if (bytesAre(bytes, pos, 'expect') && bytesListHas(bytes, from, lineEnd, '100-continue')) {
+          scan.expectContinue = valueOf(bytes, from, lineEnd).length === 12;
+        }
         break;
       case 7:
-        if (nameIs(name, 'upgrade')) scan.upgrade = value;
+        if (bytesAre(bytes, pos, 'upgrade')) scan.upgrade = valueOf(bytes, from, lineEnd);
         break;
       case 10:
-        if (nameIs(name, 'connection')) {
-          if (listHas(value, 'close')) scan.connectionClose = true;
-          if (listHas(value, 'keep-alive')) scan.connectionKeepAlive = true;
-          if (listHas(value, 'upgrade')) scan.connectionUpgrade = true;
+        if (bytesAre(bytes, pos, 'connection')) {
+          if (bytesListHas(bytes, from, lineEnd, 'close')) scan.connectionClose = true;
+          if (bytesListHas(bytes, from, lineEnd, 'keep-alive')) scan.connectionKeepAlive = true;
+          if (bytesListHas(bytes, from, lineEnd, 'upgrade')) scan.connectionUpgrade = true;
         }
         break;
       case 14:
-        if (nameIs(name, 'content-length')) {
-          const failure = readContentLength(value, contentLengthSeen, scan);
-          if (failure !== undefined) return failure;
-          contentLengthSeen = value;
+        if (bytesAre(bytes, pos, 'content-length')) {
+          const plain = contentLengthSeen === undefined ? plainLength(bytes, from, lineEnd) : -1;
+          if (plain !== -1) {
+            scan.contentLength = plain;
+            contentLengthSeen = '';
+          } else {
+            const value = valueOf(bytes, from, lineEnd);
+            const failure = readContentLength(value, contentLengthSeen, scan);
+            if (failure !== undefined) return failure;
+            contentLengthSeen = value;
+          }
         }
         break;
       case 17:
-        if (nameIs(name, 'transfer-encoding')) {
+        if (bytesAre(bytes, pos, 'transfer-encoding')) {
+          const value = valueOf(bytes, from, lineEnd);
           scan.transferEncoding = scan.transferEncoding === undefined ? value : `${scan.transferEncoding}, ${value}`;
         }
         break;
@@ -232,9 +303,25 @@ function scanFields(text: string, pos: number, scan: FieldScan): string | undefi
   return undefined;
 }
 
+/** The flat [name, value, ...] list of a field block scanFields accepted */
+function collectFields(bytes: Buffer, pos: number, end: number): string[] {
+  const headers: string[] = [];
+  const last = end - 2;
+  while (pos < last) {
+    let colon = pos;
+    while (bytes[colon] !== 58) colon++;
+    let lineEnd = colon + 1;
+    while (bytes[lineEnd] !== 13) lineEnd++;
+    headers.push(latin1Text(bytes, pos, colon), valueOf(bytes, colon + 1, lineEnd));
+    pos = lineEnd + 2;
+  }
+  return headers;
+}
+
 /**
  * RFC 9110 section 8.6: digits only; a list of identical values (from merged fields) counts as
- * one value; differing values are an error, never "pick one".
+ * one value; differing values are an error, never "pick one". `previous` is the text of an
+ * earlier Content-Length field ('' when it was a plain number already in `scan`).
  */
 function readContentLength(value: string, previous: string | undefined, scan: FieldScan): string | undefined {
   let parsed = -1;
@@ -272,58 +359,187 @@ function readTransferEncoding(value: string, scan: FieldScan): string | undefine
   return undefined;
 }
 
-function newScan(): FieldScan {
-  return {
-    headers: [],
-    contentLength: -1,
-    chunked: false,
-    lengthConflict: false,
-    lengthRepeated: false,
-    connectionClose: false,
-    connectionKeepAlive: false,
-    connectionUpgrade: false,
-    upgrade: undefined,
-    host: undefined,
-    hostCount: 0,
-    expectContinue: false,
-    transferEncoding: undefined,
-  };
+// Parsing is synchronous and never re-entered, so one scan record serves every head
+const scanRecord: FieldScan = {
+  contentLength: -1,
+  chunked: false,
+  lengthConflict: false,
+  lengthRepeated: false,
+  connectionClose: false,
+  connectionKeepAlive: false,
+  connectionUpgrade: false,
+  upgrade: undefined,
+  host: undefined,
+  hostCount: 0,
+  expectContinue: false,
+  transferEncoding: undefined,
+};
+
+function freshScan(): FieldScan {
+  const scan = scanRecord;
+  scan.contentLength = -1;
+  scan.chunked = false;
+  scan.lengthConflict = false;
+  scan.lengthRepeated = false;
+  scan.connectionClose = false;
+  scan.connectionKeepAlive = false;
+  scan.connectionUpgrade = false;
+  scan.upgrade = undefined;
+  scan.host = undefined;
+  scan.hostCount = 0;
+  scan.expectContinue = false;
+  scan.transferEncoding = undefined;
+  return scan;
 }
 
-function readVersion(text: string, at: number): 10 | 11 | 0 {
-  // "HTTP/1.1" or "HTTP/1.0", exactly (case-sensitive, RFC 9112 section 2.3)
+/** What request and response heads share; the header list is built on first use */
+class ParsedHead {
+  readonly ok = true as const;
+  readonly version: 10 | 11;
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  readonly lengthConflict: boolean;
+  readonly lengthRepeated: boolean;
+  readonly wantsClose: boolean;
+  readonly upgrade: string | undefined;
+  readonly headLength: number;
+  /** the head's bytes: a view of the read until `detach` copies them */
+  #bytes: Buffer;
+  /** where the header fields start in `#bytes`; they end at `#end` */
+  #fieldsAt: number;
+  #end: number;
+  #headers: string[] | undefined;
+
+  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number) {
+    this.#bytes = bytes;
+    this.#fieldsAt = fieldsAt;
+    this.#end = end;
+    this.version = version;
+    this.contentLength = scan.contentLength;
+    this.chunked = scan.chunked;
+    this.lengthConflict = scan.lengthConflict;
+    this.lengthRepeated = scan.lengthRepeated && !scan.lengthConflict;
+    this.wantsClose = scan.connectionClose || (version === 10 && !scan.connectionKeepAlive) || scan.lengthConflict;
+    this.upgrade = scan.connectionUpgrade ? scan.upgrade : undefined;
+    this.headLength = headLength;
+  }
+
+  /** flat [name0, value0, ...] as received; the same array every time, so edits stay */
+  get headers(): string[] {
+    return (this.#headers ??= collectFields(this.#bytes, this.#fieldsAt, this.#end));
+  }
+
+  detach(memory: ArrayBufferLike): void {
+    if (this.#headers !== undefined || this.#bytes.buffer !== memory) return;
+    const start = this.#end - this.headLength;
+    this.#bytes = Buffer.from(this.#bytes.subarray(start, this.#end));
+    this.#fieldsAt -= start;
+    this.#end -= start;
+    this.detached(start);
+  }
+
+  /** the bytes moved: `shift` is how far back everything a subclass points at went */
+  protected detached(_shift: number): void {}
+
+  protected get bytes(): Buffer {
+    return this.#bytes;
+  }
+}
+
+class ParsedRequestHead extends ParsedHead implements RequestHead {
+  readonly method: string;
+  readonly target: string;
+  readonly host: string | undefined;
+  readonly expectContinue: boolean;
+
+  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, method: string, target: string) {
+    super(bytes, fieldsAt, end, version, scan, headLength);
+    this.method = method;
+    this.target = target;
+    this.host = scan.host;
+    this.expectContinue = scan.expectContinue && version === 11;
+  }
+}
+
+class ParsedResponseHead extends ParsedHead implements ResponseHead {
+  readonly status: number;
+  /** the reason phrase lies at `#reasonAt` up to `#reasonEnd` until first read */
+  #reasonAt: number;
+  #reasonEnd: number;
+  #reason: string | undefined;
+
+  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, status: number, reasonAt: number, reasonEnd: number) {
+    super(bytes, fieldsAt, end, version, scan, headLength);
+    this.status = status;
+    this.#reasonAt = reasonAt;
+    this.#reasonEnd = reasonEnd;
+  }
+
+  get reason(): string {
+    return (this.#reason ??= this.#reasonEnd > this.#reasonAt ? latin1Text(this.bytes, this.#reasonAt, this.#reasonEnd) : '');
+  }
+
+  protected override detached(shift: number): void {
+    this.#reasonAt -= shift;
+    this.#reasonEnd -= shift;
+  }
+}
+
+/** "HTTP/1.1" or "HTTP/1.0" at `at`, exactly (case-sensitive, RFC 9112 section 2.3) */
+function readVersion(bytes: Buffer, at: number): 10 | 11 | 0 {
   if (
-    text.charCodeAt(at) === 72 &&
-    text.charCodeAt(at + 1) === 84 &&
-    text.charCodeAt(at + 2) === 84 &&
-    text.charCodeAt(at + 3) === 80 &&
-    text.charCodeAt(at + 4) === 47 &&
-    text.charCodeAt(at + 5) === 49 &&
-    text.charCodeAt(at + 6) === 46
+    bytes[at] === 72 &&
+    bytes[at + 1] === 84 &&
+    bytes[at + 2] === 84 &&
+    bytes[at + 3] === 80 &&
+    bytes[at + 4] === 47 &&
+    bytes[at + 5] === 49 &&
+    bytes[at + 6] === 46
   ) {
-    const minor = text.charCodeAt(at + 7);
+    const minor = bytes[at + 7];
     if (minor === 49) return 11;
     if (minor === 48) return 10;
   }
   return 0;
 }
 
+// the methods nearly every request uses, as constants: no string to make for them
+const commonMethods = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'];
+
+function methodOf(bytes: Buffer, start: number, end: number): string {
+  for (const method of commonMethods) {
+    if (method.length !== end - start) continue;
+    let same = true;
+    for (let i = 0; i < method.length; i++) {
+      if (bytes[start + i] !== method.charCodeAt(i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return method;
+  }
+  return latin1Text(bytes, start, end);
+}
+
 /** Parses a request head: `buffer[start, end)` must end with CRLFCRLF (see findHeadEnd) */
 export function parseRequestHead(buffer: Buffer, start: number, end: number): RequestHead | HeadFailure {
-  const text = buffer.toString('latin1', start, end);
-  const lineEnd = text.indexOf('\r\n');
-  if (lineEnd <= 0) return fail('empty request line');
-  const sp1 = text.indexOf(' ');
-  if (sp1 <= 0 || sp1 > lineEnd) return fail('malformed request line');
-  for (let i = 0; i < sp1; i++) if (tokenChars[text.charCodeAt(i)] !== 1) return fail('invalid method');
-  const sp2 = text.indexOf(' ', sp1 + 1);
-  if (sp2 === -1 || sp2 > lineEnd || sp2 === sp1 + 1) return fail('malformed request line');
-  for (let i = sp1 + 1; i < sp2; i++) if (targetChars[text.charCodeAt(i)] !== 1) return fail('invalid request target');
+  let lineEnd = start;
+  while (lineEnd < end && buffer[lineEnd] !== 13) lineEnd++;
+  if (lineEnd === start) return fail('empty request line');
+  if (buffer[lineEnd + 1] !== 10) return fail('malformed request line');
+  let sp1 = start;
+  while (sp1 < lineEnd && buffer[sp1] !== 32) sp1++;
+  if (sp1 === start || sp1 === lineEnd) return fail('malformed request line');
+  for (let i = start; i < sp1; i++) if (tokenChars[buffer[i] as number] !== 1) return fail('invalid method');
+  let sp2 = sp1 + 1;
+  while (sp2 < lineEnd && buffer[sp2] !== 32) sp2++;
+  if (sp2 === lineEnd || sp2 === sp1 + 1) return fail('malformed request line');
+  for (let i = sp1 + 1; i < sp2; i++) if (targetChars[buffer[i] as number] !== 1) return fail('invalid request target');
   if (lineEnd - sp2 - 1 !== 8) return fail('malformed HTTP version');
-  const version = readVersion(text, sp2 + 1);
+  const version = readVersion(buffer, sp2 + 1);
   if (version === 0) return fail('unsupported HTTP version');
-  const scan = newScan();
-  const failure = scanFields(text, lineEnd + 2, scan);
+  const scan = freshScan();
+  const failure = scanFields(buffer, lineEnd + 2, end, scan);
   if (failure !== undefined) return fail(failure);
   // RFC 9112 section 3.2: a 1.1 request without exactly one Host is a 400
   if (version === 11 && scan.hostCount !== 1) return fail(scan.hostCount === 0 ? 'missing Host header' : 'several Host headers');
@@ -331,54 +547,29 @@ export function parseRequestHead(buffer: Buffer, start: number, end: number): Re
   // RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 request cannot be trusted
   if (version === 10 && scan.transferEncoding !== undefined) return fail('Transfer-Encoding in an HTTP/1.0 request');
   if (scan.transferEncoding !== undefined && !scan.chunked) return fail('request Transfer-Encoding does not end with chunked');
-  const method = text.slice(0, sp1);
-  return {
-    ok: true,
-    version,
-    headers: scan.headers,
-    contentLength: scan.contentLength,
-    chunked: scan.chunked,
-    lengthConflict: scan.lengthConflict,
-    lengthRepeated: scan.lengthRepeated && !scan.lengthConflict,
-    wantsClose: scan.connectionClose || (version === 10 && !scan.connectionKeepAlive) || scan.lengthConflict,
-    upgrade: scan.connectionUpgrade ? scan.upgrade : undefined,
-    headLength: end - start,
-    method,
-    target: text.slice(sp1 + 1, sp2),
-    host: scan.host,
-    expectContinue: scan.expectContinue && version === 11,
-  };
+  const method = methodOf(buffer, start, sp1);
+  return new ParsedRequestHead(buffer, lineEnd + 2, end, version, scan, end - start, method, latin1Text(buffer, sp1 + 1, sp2));
 }
 
 /** Parses a response head from a server; refusals become a 502 for the client */
 export function parseResponseHead(buffer: Buffer, start: number, end: number): ResponseHead | HeadFailure {
-  const text = buffer.toString('latin1', start, end);
-  const lineEnd = text.indexOf('\r\n');
-  if (lineEnd < 12) return fail('malformed status line');
-  const version = readVersion(text, 0);
-  if (version === 0 || text.charCodeAt(8) !== 32) return fail('malformed status line');
-  const d0 = text.charCodeAt(9) - 48;
-  const d1 = text.charCodeAt(10) - 48;
-  const d2 = text.charCodeAt(11) - 48;
+  let lineEnd = start;
+  while (lineEnd < end && buffer[lineEnd] !== 13) lineEnd++;
+  if (lineEnd - start < 12 || buffer[lineEnd + 1] !== 10) return fail('malformed status line');
+  const version = readVersion(buffer, start);
+  if (version === 0 || buffer[start + 8] !== 32) return fail('malformed status line');
+  const d0 = (buffer[start + 9] as number) - 48;
+  const d1 = (buffer[start + 10] as number) - 48;
+  const d2 = (buffer[start + 11] as number) - 48;
   if (d0 < 1 || d0 > 5 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return fail('invalid status code');
-  if (lineEnd > 12 && text.charCodeAt(12) !== 32) return fail('malformed status line');
-  const scan = newScan();
-  const failure = scanFields(text, lineEnd + 2, scan);
+  if (lineEnd - start > 12 && buffer[start + 12] !== 32) return fail('malformed status line');
+  // the reason phrase: HTAB, SP, VCHAR, obs-text (RFC 9112 section 4)
+  for (let i = start + 13; i < lineEnd; i++) if (fieldChars[buffer[i] as number] === 0) return fail('invalid reason phrase');
+  const scan = freshScan();
+  const failure = scanFields(buffer, lineEnd + 2, end, scan);
   if (failure !== undefined) return fail(failure);
-  return {
-    ok: true,
-    version,
-    headers: scan.headers,
-    contentLength: scan.contentLength,
-    chunked: scan.chunked,
-    lengthConflict: scan.lengthConflict,
-    lengthRepeated: scan.lengthRepeated && !scan.lengthConflict,
-    wantsClose: scan.connectionClose || (version === 10 && !scan.connectionKeepAlive) || scan.lengthConflict,
-    upgrade: scan.connectionUpgrade ? scan.upgrade : undefined,
-    headLength: end - start,
-    status: d0 * 100 + d1 * 10 + d2,
-    reason: lineEnd > 13 ? text.slice(13, lineEnd) : '',
-  };
+  const reasonAt = Math.min(start + 13, lineEnd);
+  return new ParsedResponseHead(buffer, lineEnd + 2, end, version, scan, end - start, d0 * 100 + d1 * 10 + d2, reasonAt, lineEnd);
 }
 
 /** RFC 9110 section 6.4.1 / RFC 9112 section 6.3: responses that never carry a body */

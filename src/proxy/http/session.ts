@@ -26,7 +26,9 @@ import {
   type ResponseHead,
 } from './head.ts';
 import type { RequestView, ResponseView } from './message-view.ts';
+import { serializeHead } from './serialize.ts';
 import { maxStatsBody, type StatsService } from '../stats-bridge.ts';
+import { retain, type SocketReader } from '../io/socket-reader.ts';
 
 const Phase = {
   /** between requests: waiting for the first byte (timeout http-keep-alive) */
@@ -55,7 +57,9 @@ class RequestState implements RequestView, BalanceRequest {
   method = '';
   target = '';
   version: 10 | 11 = 11;
-  headers: string[] = [];
+  /** the head's header list, taken from it only when a rule, ACL or balancer reads it */
+  #head: RequestHead | undefined;
+  #headers: string[] | undefined;
   readonly source: string;
   readonly sourcePort: number;
   readonly destination: string;
@@ -74,6 +78,23 @@ class RequestState implements RequestView, BalanceRequest {
     return this.target;
   }
 
+  get headers(): string[] {
+    return (this.#headers ??= this.#head === undefined ? [] : this.#head.headers);
+  }
+
+  set headers(headers: string[]) {
+    this.#headers = headers;
+  }
+
+  /** the request this view shows from now on */
+  show(head: RequestHead): void {
+    this.method = head.method;
+    this.target = head.target;
+    this.version = head.version;
+    this.#head = head;
+    this.#headers = undefined;
+  }
+
   header(name: string): string | undefined {
     return headerValue(this.headers, name.toLowerCase());
   }
@@ -83,18 +104,6 @@ function strictest(a: ConnectionMode, b: ConnectionMode): ConnectionMode {
   if (a === 'close' || b === 'close') return 'close';
   if (a === 'server-close' || b === 'server-close') return 'server-close';
   return 'keep-alive';
-}
-
-/** Writes a head back out after rules or connection handling changed it */
-function serializeHead(startLine: string, headers: readonly string[], drop: (name: string) => boolean, extra: string): Buffer {
-  let text = `${startLine}\r\n`;
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i] as string;
-    if (drop(name)) continue;
-    text += `${name}: ${headers[i + 1] as string}\r\n`;
-  }
-  text += `${extra}\r\n`;
-  return Buffer.from(text, 'latin1');
 }
 
 const isConnectionHeader = (name: string): boolean => nameIs(name, 'connection') || nameIs(name, 'keep-alive') || nameIs(name, 'proxy-connection');
@@ -111,6 +120,7 @@ export interface HttpSessionContext {
 export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaiter {
   deadline = 0;
   readonly #client: Socket;
+  readonly #clientReader: SocketReader;
   readonly #frontend: FrontendRuntime;
   readonly #ticker: DeadlineTicker;
   readonly #gate: ConnectionGate;
@@ -168,8 +178,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   #redispatched = false;
   #requests = 0;
 
-  constructor(client: Socket, context: HttpSessionContext) {
+  constructor(client: Socket, reader: SocketReader, context: HttpSessionContext) {
     this.#client = client;
+    this.#clientReader = reader;
     this.#context = context;
     this.#frontend = context.frontend;
     this.#ticker = context.ticker;
@@ -182,7 +193,10 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       context.frontend.name,
     );
     client.setNoDelay(true);
-    client.on('data', (chunk: Buffer) => this.#onClientData(chunk));
+    reader.sink = (chunk: Buffer) => {
+      this.#onClientData(chunk);
+      this.#keepClientBytes(chunk.buffer);
+    };
     client.on('drain', () => this.#onClientDrain());
     client.on('error', () => this.#setTermination('C', this.#stateLetter()));
     client.on('end', () => this.#onClientEnd());
@@ -298,6 +312,29 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     }
   }
 
+  /**
+   * After a client read: what this session keeps of the read's memory (a partial head, pipelined
+   * bytes, request bytes held while a server connection opens) is copied, because the next read
+   * on this socket reuses that memory (socket-reader.ts). Views elsewhere are left alone.
+   */
+  #keepClientBytes(memory: ArrayBufferLike): void {
+    this.#request?.detach(memory);
+    const input = this.#in;
+    if (input !== undefined && input.buffer === memory) this.#in = retain(input);
+    const pending = this.#pending;
+    for (let i = 0; i < pending.length; i++) {
+      const part = pending[i] as Buffer;
+      if (part.buffer === memory) pending[i] = retain(part);
+    }
+    const body = this.#serviceBody;
+    if (body !== undefined) {
+      for (let i = 0; i < body.length; i++) {
+        const part = body[i] as Buffer;
+        if (part.buffer === memory) body[i] = retain(part);
+      }
+    }
+  }
+
   /** keeps bytes of the next request(s) until this one is answered, pausing a client that floods */
   #holdPipelined(bytes: Buffer): void {
     this.#in = this.#in === undefined ? bytes : Buffer.concat([this.#in, bytes]);
@@ -396,10 +433,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     fe.counters.add(fe.base, Counter.requestsTotal);
     this.#request = head;
     const view = this.#view;
-    view.method = head.method;
-    view.target = head.target;
-    view.version = head.version;
-    view.headers = head.headers;
+    view.show(head);
     this.#requestLine = `${head.method} ${head.target} HTTP/1.${head.version === 11 ? 1 : 0}`;
     this.#requestDone = head.contentLength <= 0 && !head.chunked;
     this.#requestBodyRemaining = head.contentLength > 0 ? head.contentLength : 0;
@@ -513,11 +547,18 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     }
     this.#sentToServer = true;
     if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
-    if (!connection.socket.write(bytes) && !this.#clientPaused) {
+    this.#writeToServer(connection, bytes);
+  }
+
+  /** a write toward the server; client bytes it still points at after the call are lent */
+  #writeToServer(connection: ServerConnection, bytes: Buffer): void {
+    const socket = connection.socket;
+    if (!socket.write(bytes) && !this.#clientPaused) {
       // the server reads slower than the client sends: stop reading the client until it drains
       this.#clientPaused = true;
       this.#client.pause();
     }
+    if (socket.writableLength !== 0) this.#clientReader.lend();
   }
 
   onServerDrain(): void {
@@ -640,10 +681,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#pendingBytes = this.#pending.length > 0 ? bytes.length : 0;
       this.#sentToServer = true;
       if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
-      if (!connection.socket.write(bytes) && !this.#clientPaused) {
-        this.#clientPaused = true;
-        this.#client.pause();
-      }
+      this.#writeToServer(connection, bytes);
     }
   }
 
@@ -739,6 +777,15 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
 
   onServerData(connection: ServerConnection, chunk: Buffer): void {
     if (connection !== this.#connection) return;
+    this.#onServerBytes(chunk);
+    // a partial response head, or the head of a response still in progress, is kept past this
+    // read: copy it (socket-reader.ts)
+    const partial = this.#responseBuffer;
+    if (partial !== undefined && partial.buffer === chunk.buffer) this.#responseBuffer = retain(partial);
+    this.#response?.detach(chunk.buffer);
+  }
+
+  #onServerBytes(chunk: Buffer): void {
     const backend = this.#backend;
     if (backend !== undefined) backend.counters.add(backend.base, Counter.bytesOut, chunk.length);
     if (this.#phase === Phase.tunnel) {
@@ -945,11 +992,15 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   #toClient(bytes: Buffer): void {
     this.#bytesOut += bytes.length;
     this.#frontend.counters.add(this.#frontend.base, Counter.bytesOut, bytes.length);
-    if (!this.#client.write(bytes) && this.#connection !== undefined && !this.#serverPaused) {
+    const client = this.#client;
+    const connection = this.#connection;
+    if (!client.write(bytes) && connection !== undefined && !this.#serverPaused) {
       // the client reads slower than the server sends: stop reading the server until it drains
       this.#serverPaused = true;
-      this.#connection.socket.pause();
+      connection.socket.pause();
     }
+    // the kernel did not take it all: the pending write may point into the server's read memory
+    if (connection !== undefined && client.writableLength !== 0) connection.reader.lend();
   }
 
   #startTunnel(rest: Buffer | undefined): void {

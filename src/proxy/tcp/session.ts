@@ -11,6 +11,7 @@ import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
 import type { ConnectionView } from '../http/message-view.ts';
 import type { LogContext } from '../log/log-context.ts';
 import type { ServerConnection, ServerConnectionOwner, ServerRuntime } from '../server-runtime.ts';
+import { retain, type SocketReader } from '../io/socket-reader.ts';
 
 const Phase = { routing: 0, queued: 1, connecting: 2, relaying: 3, closed: 4 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
@@ -31,6 +32,7 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
   readonly frontend: string;
   readonly uri = '';
   readonly #client: Socket;
+  readonly #clientReader: SocketReader;
   readonly #context: TcpSessionContext;
   #phase: Phase = Phase.routing;
   #backend: BackendRuntime | undefined;
@@ -53,8 +55,9 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
   #connectStartAt = 0;
   #connectedAt = 0;
 
-  constructor(client: Socket, context: TcpSessionContext) {
+  constructor(client: Socket, reader: SocketReader, context: TcpSessionContext) {
     this.#client = client;
+    this.#clientReader = reader;
     this.#context = context;
     this.source = plainAddress(client.remoteAddress);
     this.sourcePort = client.remotePort ?? 0;
@@ -62,7 +65,7 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     this.destinationPort = client.localPort ?? 0;
     this.frontend = context.frontend.name;
     client.setNoDelay(true);
-    client.on('data', (chunk: Buffer) => this.#onClientData(chunk));
+    reader.sink = (chunk: Buffer) => this.#onClientData(chunk);
     client.on('drain', () => {
       if (this.#serverPaused && this.#connection !== undefined) {
         this.#serverPaused = false;
@@ -170,7 +173,8 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     fe.counters.add(fe.base, Counter.bytesIn, chunk.length);
     const connection = this.#connection;
     if (connection === undefined || !connection.connected) {
-      this.#pending.push(chunk);
+      // held until the server connection is up, past this read: a copy (socket-reader.ts)
+      this.#pending.push(retain(chunk));
       return;
     }
     this.#toServer(chunk);
@@ -180,10 +184,13 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
   #toServer(bytes: Buffer): void {
     const connection = this.#connection;
     if (connection === undefined) return;
-    if (!connection.socket.write(bytes) && !this.#clientPaused) {
+    const socket = connection.socket;
+    if (!socket.write(bytes) && !this.#clientPaused) {
       this.#clientPaused = true;
       this.#client.pause();
     }
+    // the kernel did not take it all: the pending write points into the client's read memory
+    if (socket.writableLength !== 0) this.#clientReader.lend();
   }
 
   onServerDrain(): void {
@@ -198,10 +205,12 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     this.#bytesOut += chunk.length;
     const fe = this.#context.frontend;
     fe.counters.add(fe.base, Counter.bytesOut, chunk.length);
-    if (!this.#client.write(chunk) && !this.#serverPaused) {
+    const client = this.#client;
+    if (!client.write(chunk) && !this.#serverPaused) {
       this.#serverPaused = true;
       connection.socket.pause();
     }
+    if (client.writableLength !== 0) connection.reader.lend();
     this.#arm(Phase.relaying);
   }
 

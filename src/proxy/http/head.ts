@@ -40,8 +40,12 @@ export interface HeadCommon {
   readonly upgrade: string | undefined;
   /** the head's length in bytes, CRLFCRLF included */
   readonly headLength: number;
-  /** the head's bytes lie in `memory`, which is about to be reused: keep a copy of them */
-  detach(memory: ArrayBufferLike): void;
+  /**
+   * The head's bytes lie in `memory`, which is about to be reused: keep a copy of them. Returns
+   * the copy when one was made now (the head's bytes, CRLFCRLF included), for callers that need
+   * the same bytes.
+   */
+  detach(memory: ArrayBufferLike): Buffer | undefined;
 }
 
 export interface RequestHead extends HeadCommon {
@@ -429,13 +433,15 @@ class ParsedHead {
     return (this.#headers ??= collectFields(this.#bytes, this.#fieldsAt, this.#end));
   }
 
-  detach(memory: ArrayBufferLike): void {
-    if (this.#headers !== undefined || this.#bytes.buffer !== memory) return;
+  detach(memory: ArrayBufferLike): Buffer | undefined {
+    if (this.#bytes.buffer !== memory) return undefined;
     const start = this.#end - this.headLength;
-    this.#bytes = Buffer.from(this.#bytes.subarray(start, this.#end));
+    const copy = Buffer.from(this.#bytes.subarray(start, this.#end));
+    this.#bytes = copy;
     this.#fieldsAt -= start;
     this.#end -= start;
     this.detached(start);
+    return copy;
   }
 
   /** the bytes moved: `shift` is how far back everything a subclass points at went */

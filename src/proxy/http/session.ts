@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import type { BalanceRequest } from '../../balance/balancer.ts';
 import type { BackendRuntime, ConnectionMode, QueueWaiter } from '../backend.ts';
 import { AnalyzeStatus, statusVerdict } from '../../check/passive.ts';
-import { plainAddress } from '../client-address.ts';
+import { ConnectionEnds } from '../client-address.ts';
 import { Counter } from '../counters.ts';
 import type { DeadlineTicker, Expirable } from '../deadlines.ts';
 import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
@@ -49,6 +49,9 @@ const Phase = {
 } as const;
 type Phase = (typeof Phase)[keyof typeof Phase];
 
+/** A rewritten response head and a body part up to this size go out in one write (a copy) */
+const maxJoinedBodyBytes = 16 * 1024;
+
 /** Bytes a client may pipeline ahead of the request being served before reading pauses */
 const maxPipelinedBytes = 64 * 1024;
 
@@ -60,18 +63,28 @@ class RequestState implements RequestView, BalanceRequest {
   /** the head's header list, taken from it only when a rule, ACL or balancer reads it */
   #head: RequestHead | undefined;
   #headers: string[] | undefined;
-  readonly source: string;
-  readonly sourcePort: number;
-  readonly destination: string;
-  readonly destinationPort: number;
   readonly frontend: string;
+  readonly #ends: ConnectionEnds;
 
-  constructor(source: string, sourcePort: number, destination: string, destinationPort: number, frontend: string) {
-    this.source = source;
-    this.sourcePort = sourcePort;
-    this.destination = destination;
-    this.destinationPort = destinationPort;
+  constructor(ends: ConnectionEnds, frontend: string) {
+    this.#ends = ends;
     this.frontend = frontend;
+  }
+
+  get source(): string {
+    return this.#ends.source;
+  }
+
+  get sourcePort(): number {
+    return this.#ends.sourcePort;
+  }
+
+  get destination(): string {
+    return this.#ends.destination;
+  }
+
+  get destinationPort(): number {
+    return this.#ends.destinationPort;
   }
 
   get uri(): string {
@@ -138,6 +151,8 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   /** the last server tried, for the log (HAProxy names it even when the transaction failed) */
   #servedBy: ServerRuntime | undefined;
   #connection: ServerConnection | undefined;
+  /** the request head as received, while it is held in `#pending` unchanged */
+  #rawHead: Buffer | undefined;
   /** request bytes held until the server connection is up (head, then any body received) */
   #pending: Buffer[] = [];
   #pendingBytes = 0;
@@ -173,7 +188,10 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   #status = -1;
   #bytesOut = 0;
   #bytesIn = 0;
-  #requestLine = '';
+  /** the request could not be parsed: the log shows `<BADREQ>` as its request line */
+  #badRequest = false;
+  /** timestamps are taken only when something logs them */
+  readonly #timed: boolean;
   #termination = '--';
   #redispatched = false;
   #requests = 0;
@@ -183,15 +201,13 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#clientReader = reader;
     this.#context = context;
     this.#frontend = context.frontend;
+    this.#timed = context.frontend.log !== undefined;
     this.#ticker = context.ticker;
     this.#gate = context.gate;
-    this.#view = new RequestState(
-      plainAddress(client.remoteAddress),
-      client.remotePort ?? 0,
-      plainAddress(client.localAddress),
-      client.localPort ?? 0,
-      context.frontend.name,
-    );
+    const ends = new ConnectionEnds(client);
+    // the log needs the addresses when the connection ends, when the socket can no longer tell
+    if (this.#timed) ends.resolve();
+    this.#view = new RequestState(ends, context.frontend.name);
     client.setNoDelay(true);
     reader.sink = (chunk: Buffer) => {
       this.#onClientData(chunk);
@@ -318,13 +334,14 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
    * on this socket reuses that memory (socket-reader.ts). Views elsewhere are left alone.
    */
   #keepClientBytes(memory: ArrayBufferLike): void {
-    this.#request?.detach(memory);
+    // the head's copy doubles as the copy of the head bytes held for the server (the same bytes)
+    const headCopy = this.#request?.detach(memory);
     const input = this.#in;
     if (input !== undefined && input.buffer === memory) this.#in = retain(input);
     const pending = this.#pending;
     for (let i = 0; i < pending.length; i++) {
       const part = pending[i] as Buffer;
-      if (part.buffer === memory) pending[i] = retain(part);
+      if (part.buffer === memory) pending[i] = headCopy !== undefined && part === this.#rawHead ? headCopy : retain(part);
     }
     const body = this.#serviceBody;
     if (body !== undefined) {
@@ -399,7 +416,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const input = this.#in;
     if (input === undefined || input.length === 0) return;
     if (this.#phase === Phase.idle) {
-      this.#requestStartedAt = Date.now();
+      if (this.#timed) this.#requestStartedAt = Date.now();
       this.#arm(Phase.head);
     }
     const end = findHeadEnd(input);
@@ -407,18 +424,18 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       if (input.length > this.#frontend.maxHeadBytes || hasBareLf(input)) {
         this.#count(undefined, Counter.requestErrors);
         this.#setTermination('P', 'R');
-        this.#requestLine = '<BADREQ>';
+        this.#badRequest = true;
         this.#answerAndClose(400);
       }
       return;
     }
     const head = parseRequestHead(input, 0, end);
     this.#requests++;
-    this.#headDoneAt = Date.now();
+    if (this.#timed) this.#headDoneAt = Date.now();
     if (!head.ok) {
       this.#count(undefined, Counter.requestErrors);
       this.#setTermination('P', 'R');
-      this.#requestLine = '<BADREQ>';
+      this.#badRequest = true;
       this.#answerAndClose(400);
       return;
     }
@@ -434,7 +451,6 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#request = head;
     const view = this.#view;
     view.show(head);
-    this.#requestLine = `${head.method} ${head.target} HTTP/1.${head.version === 11 ? 1 : 0}`;
     this.#requestDone = head.contentLength <= 0 && !head.chunked;
     this.#requestBodyRemaining = head.contentLength > 0 ? head.contentLength : 0;
     this.#requestChunks = head.chunked ? new ChunkedScanner() : undefined;
@@ -496,6 +512,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     }
     this.#pending.push(outgoing);
     this.#pendingBytes = outgoing.length;
+    this.#rawHead = outgoing === rawHead ? rawHead : undefined;
     // body bytes that arrived with the head
     if (!this.#requestDone && this.#in !== undefined) {
       const input = this.#in;
@@ -636,7 +653,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#server = server;
     this.#servedBy = server;
     backend.acquire(server);
-    this.#connectStartAt = Date.now();
+    if (this.#timed) this.#connectStartAt = Date.now();
     // an idle pooled connection saves a handshake; if it turns out closed before answering,
     // the request is replayed on a fresh one (see onServerClose)
     const idle = this.#upgradeRequested ? undefined : server.takeIdle();
@@ -670,15 +687,16 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   }
 
   #onConnected(connection: ServerConnection): void {
-    this.#connectedAt = Date.now();
+    if (this.#timed) this.#connectedAt = Date.now();
     this.#sentToServer = false;
     this.#arm(Phase.exchange);
     const pending = this.#pending;
     if (pending.length > 0) {
       const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, this.#pendingBytes);
       // keep a copy for a replay until the server has started answering
-      this.#pending = connection.uses > 1 && this.#requestDone ? [bytes] : [];
-      this.#pendingBytes = this.#pending.length > 0 ? bytes.length : 0;
+      pending.length = 0;
+      if (connection.uses > 1 && this.#requestDone) pending.push(bytes);
+      this.#pendingBytes = pending.length > 0 ? bytes.length : 0;
       this.#sentToServer = true;
       if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
       this.#writeToServer(connection, bytes);
@@ -771,7 +789,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#server = server;
     this.#servedBy = server;
     backend.acquire(server);
-    this.#connectStartAt = Date.now();
+    if (this.#timed) this.#connectStartAt = Date.now();
     this.#open(server);
   }
 
@@ -794,8 +812,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       return;
     }
     if (this.#phase !== Phase.exchange) return;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    // the server answers: the copy kept for a replay is no longer needed
+    if (this.#pending.length > 0) {
+      this.#pending.length = 0;
+      this.#pendingBytes = 0;
+    }
     if (this.#response === undefined) {
       this.#responseBuffer = this.#responseBuffer === undefined ? chunk : Buffer.concat([this.#responseBuffer, chunk]);
       this.#readResponseHead();
@@ -853,7 +874,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const http = this.#frontend.http;
     if (request === undefined || backend === undefined || http === undefined) return;
     this.#response = head;
-    this.#responseAt = Date.now();
+    if (this.#timed) this.#responseAt = Date.now();
     this.#status = head.status;
     const observation = this.#server?.observation;
     if (observation !== undefined) observation.note(statusVerdict(head.status));
@@ -935,11 +956,18 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#toClient(out);
       return;
     }
-    if (!needsRewrite && !this.#dechunk && !this.#responseUntilClose && this.#responseChunks === undefined && rest.length <= this.#responseRemaining) {
-      // the common case: head and body arrived together and nothing changes: one write of the
-      // bytes as received (head and rest are adjacent views of one chunk, so no copy)
+    const adjacent = rest.buffer === out.buffer && rest.byteOffset === out.byteOffset + out.length;
+    if (
+      !this.#dechunk &&
+      !this.#responseUntilClose &&
+      this.#responseChunks === undefined &&
+      rest.length <= this.#responseRemaining &&
+      (adjacent || rest.length <= maxJoinedBodyBytes)
+    ) {
+      // the common case: head and body arrived together: one write. Unchanged, the bytes go as
+      // received (head and rest are adjacent views of one chunk, so no copy); a rewritten head
+      // is joined with a small body rather than cost a second system call
       this.#responseRemaining -= rest.length;
-      const adjacent = rest.buffer === out.buffer && rest.byteOffset === out.byteOffset + out.length;
       this.#toClient(adjacent ? Buffer.from(out.buffer, out.byteOffset, out.length + rest.length) : Buffer.concat([out, rest]));
       if (this.#responseRemaining === 0) {
         this.#responseDone = true;
@@ -1047,11 +1075,17 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
         connection.socket.destroy();
       }
     }
+    // a client that asked for the close (HTTP/1.0, `Connection: close`) and sent nothing more has
+    // nothing left to say: once the answer is flushed the socket closes at once, as HAProxy does,
+    // instead of waiting for the client's FIN (a wake-up and a read per connection)
+    const closeWhenFlushed = this.#request?.wantsClose === true && this.#requestDone && this.#in === undefined;
     this.#endTransaction(true);
     if (this.#closeAfter) {
       this.#phase = Phase.closed;
       this.#ticker.remove(this);
-      this.#client.end();
+      const client = this.#client;
+      if (closeWhenFlushed) client.end(() => client.destroy());
+      else client.end();
       return;
     }
     this.#arm(Phase.idle);
@@ -1084,8 +1118,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#closeServerAfter = false;
     this.#dechunk = false;
     this.#requestDone = true;
-    this.#pending = [];
+    this.#pending.length = 0;
     this.#pendingBytes = 0;
+    this.#rawHead = undefined;
     this.#backend = undefined;
     this.#servedBy = undefined;
     this.#tried = undefined;
@@ -1198,7 +1233,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   #log(): void {
     const log = this.#frontend.log;
     if (log === undefined) return;
-    if (this.#frontend.dontLogNull && this.#requestLine === '' && this.#bytesIn === 0) return;
+    const request = this.#request;
+    const requestLine = this.#badRequest ? '<BADREQ>' : request === undefined ? '' : `${request.method} ${request.target} HTTP/1.${request.version === 11 ? 1 : 0}`;
+    if (this.#frontend.dontLogNull && requestLine === '' && this.#bytesIn === 0) return;
     const now = Date.now();
     const start = this.#requestStartedAt || this.#acceptedAt;
     const backend = this.#backend;
@@ -1242,7 +1279,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       backendQueue: backend?.queueLength ?? 0,
       capturedRequestHeaders: [],
       capturedResponseHeaders: [],
-      requestLine: this.#requestLine,
+      requestLine,
       method: this.#request?.method ?? '',
       uri: this.#request?.target ?? '',
       httpVersion: this.#request === undefined ? '' : this.#request.version === 11 ? 'HTTP/1.1' : 'HTTP/1.0',

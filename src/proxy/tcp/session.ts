@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { BalanceRequest } from '../../balance/balancer.ts';
 import type { BackendRuntime, QueueWaiter } from '../backend.ts';
 import { AnalyzeStatus } from '../../check/passive.ts';
-import { plainAddress } from '../client-address.ts';
+import { ConnectionEnds } from '../client-address.ts';
 import { Counter } from '../counters.ts';
 import type { DeadlineTicker, Expirable } from '../deadlines.ts';
 import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
@@ -25,11 +25,8 @@ export interface TcpSessionContext {
 
 export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter, ConnectionView, BalanceRequest {
   deadline = 0;
-  readonly source: string;
-  readonly sourcePort: number;
-  readonly destination: string;
-  readonly destinationPort: number;
   readonly frontend: string;
+  readonly #ends: ConnectionEnds;
   readonly uri = '';
   readonly #client: Socket;
   readonly #clientReader: SocketReader;
@@ -59,10 +56,9 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     this.#client = client;
     this.#clientReader = reader;
     this.#context = context;
-    this.source = plainAddress(client.remoteAddress);
-    this.sourcePort = client.remotePort ?? 0;
-    this.destination = plainAddress(client.localAddress);
-    this.destinationPort = client.localPort ?? 0;
+    this.#ends = new ConnectionEnds(client);
+    // the log needs the addresses when the connection ends, when the socket can no longer tell
+    if (context.frontend.log !== undefined) this.#ends.resolve();
     this.frontend = context.frontend.name;
     client.setNoDelay(true);
     reader.sink = (chunk: Buffer) => this.#onClientData(chunk);
@@ -90,6 +86,22 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
     this.#backend = backend;
     backend.active++;
     this.#connect();
+  }
+
+  get source(): string {
+    return this.#ends.source;
+  }
+
+  get sourcePort(): number {
+    return this.#ends.sourcePort;
+  }
+
+  get destination(): string {
+    return this.#ends.destination;
+  }
+
+  get destinationPort(): number {
+    return this.#ends.destinationPort;
   }
 
   header(): string | undefined {

@@ -173,3 +173,25 @@ test('a reason phrase with a control character is refused', () => {
   const bad = Buffer.from('HTTP/1.1 200 O\x01K\r\n\r\n', 'latin1');
   assert.equal(parseResponseHead(bad, 0, bad.length).ok, false);
 });
+
+test('withConnection splices the received bytes: hop-by-hop lines out, lines added, version raised', () => {
+  const memory = Buffer.from('xxGET /a HTTP/1.0\r\nHost: h\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\nAccept: */*\r\nProxy-Connection: x\r\n\r\nbody', 'latin1');
+  const end = findHeadEnd(memory, 2);
+  const request = parseRequestHead(memory, 2, end);
+  assert.ok(request.ok);
+  assert.equal(request.withConnection(true, '').toString('latin1'), 'GET /a HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n');
+  assert.equal(request.withConnection(false, 'Connection: close\r\n').toString('latin1'), 'GET /a HTTP/1.0\r\nHost: h\r\nAccept: */*\r\nConnection: close\r\n\r\n');
+  request.detach(memory.buffer);
+  memory.fill(0);
+  assert.equal(request.withConnection(true, '').toString('latin1'), 'GET /a HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n');
+
+  const bytes = Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok', 'latin1');
+  const response = parseResponseHead(bytes, 0, findHeadEnd(bytes));
+  assert.ok(response.ok);
+  assert.equal(response.withConnection(true, 'connection: close\r\n').toString('latin1'), 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nconnection: close\r\n\r\n');
+  // a head without any hop-by-hop line only gains the added lines
+  const plain = Buffer.from('HTTP/1.1 204 No Content\r\nServer: s\r\n\r\n', 'latin1');
+  const noHop = parseResponseHead(plain, 0, plain.length);
+  assert.ok(noHop.ok);
+  assert.equal(noHop.withConnection(false, 'connection: keep-alive\r\n').toString('latin1'), 'HTTP/1.1 204 No Content\r\nServer: s\r\nconnection: keep-alive\r\n\r\n');
+});

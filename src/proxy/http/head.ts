@@ -46,6 +46,13 @@ export interface HeadCommon {
    * the same bytes.
    */
   detach(memory: ArrayBufferLike): Buffer | undefined;
+  /**
+   * The head as received without its hop-by-hop connection fields (Connection, Keep-Alive,
+   * Proxy-Connection), with `extra` (whole lines, each ending in CRLF) added at the end, and the
+   * version raised to 1.1 when `version11` says so: what connection handling changes, made from
+   * the bytes without building the header list.
+   */
+  withConnection(version11: boolean, extra: string): Buffer;
 }
 
 export interface RequestHead extends HeadCommon {
@@ -162,6 +169,8 @@ interface FieldScan {
   lengthConflict: boolean;
   lengthRepeated: boolean;
   connectionClose: boolean;
+  /** [start, end) of every Connection, Keep-Alive and Proxy-Connection line, CRLF included */
+  hopLines: number[] | undefined;
   connectionKeepAlive: boolean;
   connectionUpgrade: boolean;
   upgrade: string | undefined;
@@ -271,7 +280,13 @@ function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): s
           if (bytesListHas(bytes, from, lineEnd, 'close')) scan.connectionClose = true;
           if (bytesListHas(bytes, from, lineEnd, 'keep-alive')) scan.connectionKeepAlive = true;
           if (bytesListHas(bytes, from, lineEnd, 'upgrade')) scan.connectionUpgrade = true;
+          (scan.hopLines ??= []).push(pos, lineEnd + 2);
+        } else if (bytesAre(bytes, pos, 'keep-alive')) {
+          (scan.hopLines ??= []).push(pos, lineEnd + 2);
         }
+        break;
+      case 16:
+        if (bytesAre(bytes, pos, 'proxy-connection')) (scan.hopLines ??= []).push(pos, lineEnd + 2);
         break;
       case 14:
         if (bytesAre(bytes, pos, 'content-length')) {
@@ -370,6 +385,7 @@ const scanRecord: FieldScan = {
   lengthConflict: false,
   lengthRepeated: false,
   connectionClose: false,
+  hopLines: undefined,
   connectionKeepAlive: false,
   connectionUpgrade: false,
   upgrade: undefined,
@@ -386,6 +402,7 @@ function freshScan(): FieldScan {
   scan.lengthConflict = false;
   scan.lengthRepeated = false;
   scan.connectionClose = false;
+  scan.hopLines = undefined;
   scan.connectionKeepAlive = false;
   scan.connectionUpgrade = false;
   scan.upgrade = undefined;
@@ -413,11 +430,20 @@ class ParsedHead {
   #fieldsAt: number;
   #end: number;
   #headers: string[] | undefined;
+  /** hop-by-hop connection lines as [start, end) pairs from the head's first byte */
+  readonly #hopLines: number[] | undefined;
+  /** the minor version digit, from the head's first byte */
+  readonly #versionDigitAt: number;
 
-  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number) {
+  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, versionDigitAt: number) {
     this.#bytes = bytes;
     this.#fieldsAt = fieldsAt;
     this.#end = end;
+    const start = end - headLength;
+    const lines = scan.hopLines;
+    if (lines !== undefined) for (let i = 0; i < lines.length; i++) lines[i] = (lines[i] as number) - start;
+    this.#hopLines = lines;
+    this.#versionDigitAt = versionDigitAt - start;
     this.version = version;
     this.contentLength = scan.contentLength;
     this.chunked = scan.chunked;
@@ -444,6 +470,30 @@ class ParsedHead {
     return copy;
   }
 
+  withConnection(version11: boolean, extra: string): Buffer {
+    const bytes = this.#bytes;
+    const start = this.#end - this.headLength;
+    const lines = this.#hopLines;
+    let dropped = 0;
+    if (lines !== undefined) for (let i = 0; i < lines.length; i += 2) dropped += (lines[i + 1] as number) - (lines[i] as number);
+    const out = Buffer.allocUnsafe(this.headLength - dropped + extra.length);
+    let at = 0;
+    let from = start;
+    if (lines !== undefined) {
+      for (let i = 0; i < lines.length; i += 2) {
+        at += bytes.copy(out, at, from, start + (lines[i] as number));
+        from = start + (lines[i + 1] as number);
+      }
+    }
+    // everything up to the final empty line, then the added lines, then the empty line
+    at += bytes.copy(out, at, from, this.#end - 2);
+    at += out.write(extra, at, 'latin1');
+    out[at] = 13;
+    out[at + 1] = 10;
+    if (version11) out[this.#versionDigitAt] = 49;
+    return out;
+  }
+
   /** the bytes moved: `shift` is how far back everything a subclass points at went */
   protected detached(_shift: number): void {}
 
@@ -459,7 +509,8 @@ class ParsedRequestHead extends ParsedHead implements RequestHead {
   readonly expectContinue: boolean;
 
   constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, method: string, target: string) {
-    super(bytes, fieldsAt, end, version, scan, headLength);
+    // the request line ends "HTTP/1.x" just before the CRLF that starts the fields
+    super(bytes, fieldsAt, end, version, scan, headLength, fieldsAt - 3);
     this.method = method;
     this.target = target;
     this.host = scan.host;
@@ -475,7 +526,8 @@ class ParsedResponseHead extends ParsedHead implements ResponseHead {
   #reason: string | undefined;
 
   constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, status: number, reasonAt: number, reasonEnd: number) {
-    super(bytes, fieldsAt, end, version, scan, headLength);
+    // "HTTP/1.x" opens the status line
+    super(bytes, fieldsAt, end, version, scan, headLength, end - headLength + 7);
     this.status = status;
     this.#reasonAt = reasonAt;
     this.#reasonEnd = reasonEnd;

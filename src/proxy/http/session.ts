@@ -499,7 +499,10 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const reframe = head.lengthConflict || head.lengthRepeated;
     const rewrite = front.modified || back.modified || dropConnection || reframe;
     let outgoing = rawHead;
-    if (rewrite) {
+    if (rewrite && !front.modified && !back.modified && !reframe) {
+      // only connection handling changes: splice the received bytes
+      outgoing = head.withConnection(toHttp11, serverShouldClose ? 'Connection: close\r\n' : '');
+    } else if (rewrite) {
       const startLine = `${view.method} ${view.target} HTTP/1.${head.version === 11 || toHttp11 ? 1 : 0}`;
       const drop = reframe
         ? (name: string): boolean => nameIs(name, 'content-length') || (dropConnection && isConnectionHeader(name))
@@ -925,7 +928,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const reframe = head.lengthConflict || head.lengthRepeated;
     const needsRewrite = modified || client10KeepAlive || announceClose || hideServerClose || this.#dechunk || reframe;
     let out = rawHead;
-    if (needsRewrite) {
+    if (needsRewrite && !modified && !this.#dechunk && !reframe) {
+      // only connection handling changes: splice the received bytes
+      const extra = this.#closeAfter ? 'connection: close\r\n' : request.version === 10 ? 'connection: keep-alive\r\n' : '';
+      out = head.withConnection(head.version === 10, extra);
+    } else if (needsRewrite) {
       const status = responseView?.status ?? head.status;
       const reason = responseView?.reason ?? head.reason;
       const headers = responseView?.headers ?? head.headers;

@@ -19,9 +19,6 @@ import type { FromWorker, ServerStateMessage, ToWorker, WorkerStartData } from '
 import type { BackendHealthBus } from './backend-health.ts';
 import type { RunningSubsystem, Subsystem } from './subsystem.ts';
 
-/** The young generation of each data-path worker, in MiB (see startWorker) */
-const dataPathYoungGenerationMb = 24;
-
 export interface ProxyRuntime extends RunningSubsystem {
   readonly engine: CheckEngine;
   readonly counters: CounterReader;
@@ -119,10 +116,9 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
         workers,
         states: engine.all().map((s) => ({ type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight, up: s.up })),
       };
-      // V8 grows a busy thread's young generation to 48 MiB (16 MiB semi-spaces); 24 keeps the
-      // scavenges short and frequent enough for the data path (few objects outlive a request)
-      // and about 20 MiB off the peak RSS under load (bench: get-c200)
-      const thread = new Worker(workerUrl, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: dataPathYoungGenerationMb } });
+      // the young generation's size comes from bin/vigil's --max-semi-space-size, which applies
+      // to every thread (it takes precedence over a Worker's resourceLimits)
+      const thread = new Worker(workerUrl, { workerData: data });
       let ready = false;
       thread.on('message', (message: FromWorker) => {
         if (message.type === 'ready') {

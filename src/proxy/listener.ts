@@ -1,6 +1,7 @@
 // Opens a frontend's bind addresses and hands each accepted connection to a session of the
-// frontend's mode. With several data-path workers every worker listens on the same ports with
-// SO_REUSEPORT and the kernel spreads connections across them.
+// frontend's mode. Every address is a group of sockets bound with SO_REUSEPORT, several per
+// thread (accept-sockets.ts says why) and one group per data-path worker: the kernel spreads
+// incoming connections across all of them.
 import { createServer, type Server, type Socket } from 'node:net';
 import { plainAddress } from './client-address.ts';
 import type { DeadlineTicker } from './deadlines.ts';
@@ -25,14 +26,18 @@ export interface ListenerOptions {
   readonly ticker: DeadlineTicker;
   /** frontend maxconn for this worker's share; 0 = unlimited */
   readonly maxconn: number;
-  readonly reusePort: boolean;
+  /** listening sockets per address in this thread (accept-sockets.ts); 1 without SO_REUSEPORT */
+  readonly acceptSockets: number;
+  /** other threads listen on the same addresses: SO_REUSEPORT even with one socket here */
+  readonly shared: boolean;
   readonly processConnections: { value: number };
   /** HAProxy's default log without `option httplog`/`tcplog`: "Connect from" at accept time */
   readonly onAccept?: { logSession(context: LogContext): void };
 }
 
 export class FrontendListener {
-  readonly #servers: Server[] = [];
+  /** per bind address, its listening sockets */
+  readonly #groups: Server[][] = [];
   readonly #sockets = new Set<Socket>();
   readonly #options: ListenerOptions;
   readonly gate: ConnectionGate;
@@ -63,39 +68,42 @@ export class FrontendListener {
         else new TcpSession(socket, reader, context);
       });
     };
+    const count = Math.max(1, this.#options.acceptSockets);
+    const reusePort = count > 1 || this.#options.shared;
+    try {
+      await this.#bindAll(count, reusePort, onAccepted);
+    } catch (error) {
+      // a bind that failed part way leaves nothing bound behind it
+      await Promise.all(this.#groups.flat().map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      this.#groups.length = 0;
+      throw error;
+    }
+  }
+
+  async #bindAll(count: number, reusePort: boolean, onAccepted: (socket: Socket, reader: SocketReader) => void): Promise<void> {
     for (const address of this.#options.addresses) {
-      // allowHalfOpen: a client that shuts its sending side after the request still gets its answer
-      const server = createServer({ allowHalfOpen: true, noDelay: true });
-      server.on('error', () => {
-        // errors after listening (EMFILE on accept and the like) must not end the process;
-        // Node retries accepting by itself
-      });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(
-          { host: address.host, port: address.port, ipv6Only: address.ipv6Only, reusePort: this.#options.reusePort, backlog: 1024 },
-          () => {
-            server.off('error', reject);
-            resolve();
-          },
-        );
-      });
-      this.acceptPath = acceptWithReaders(server, true, onAccepted);
-      this.#servers.push(server);
+      const group: Server[] = [];
+      this.#groups.push(group);
+      // the first socket binds the address as written (port 0: the kernel picks one); the others
+      // join it on the port it got
+      let port = address.port;
+      for (let i = 0; i < count; i++) {
+        const server = await bindOne({ host: address.host, port, ipv6Only: address.ipv6Only, reusePort });
+        group.push(server);
+        this.acceptPath = acceptWithReaders(server, true, onAccepted);
+        if (i === 0) port = portOf(server);
+      }
     }
   }
 
   /** the ports actually bound (useful when a config asks for port 0 in tests) */
   boundPorts(): number[] {
-    return this.#servers.map((s) => {
-      const address = s.address();
-      return typeof address === 'object' && address !== null ? address.port : 0;
-    });
+    return this.#groups.map((group) => (group[0] === undefined ? 0 : portOf(group[0])));
   }
 
   /** stops accepting; `graceful` lets sessions in progress finish, else they are cut */
   async close(graceful: boolean): Promise<void> {
-    const closed = Promise.all(this.#servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    const closed = Promise.all(this.#groups.flat().map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     if (!graceful) for (const socket of this.#sockets) socket.destroy();
     await closed;
     // sockets built from accepted handles (accept.ts) are not the server's to count, so its
@@ -106,6 +114,35 @@ export class FrontendListener {
   get connections(): number {
     return this.#sockets.size;
   }
+}
+
+interface BindOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly ipv6Only: boolean;
+  readonly reusePort: boolean;
+}
+
+/** one listening socket; rejects with the bind error (port in use, permission) */
+function bindOne(options: BindOptions): Promise<Server> {
+  // allowHalfOpen: a client that shuts its sending side after the request still gets its answer
+  const server = createServer({ allowHalfOpen: true, noDelay: true });
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ ...options, backlog: 1024 }, () => {
+      server.off('error', reject);
+      server.on('error', () => {
+        // errors after listening (EMFILE on accept and the like) must not end the process;
+        // Node retries accepting by itself
+      });
+      resolve(server);
+    });
+  });
+}
+
+function portOf(server: Server): number {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
 /** What is known of a session the moment it is accepted, for the "Connect from" line */

@@ -1,12 +1,14 @@
-// A data-path worker thread: builds the proxies from the config, listens (SO_REUSEPORT when
-// there are several workers), and applies server state changes the control thread sends. Health
-// checks, VRRP and the admin side never run here, so traffic cannot delay them.
+// A data-path worker thread: builds the proxies from the config, listens (SO_REUSEPORT, several
+// sockets per address: io/accept-sockets.ts), and applies server state changes the control
+// thread sends. Health checks, VRRP and the admin side never run here, so traffic cannot delay
+// them.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import { buildProxies } from './build.ts';
 import { createCounterLayout } from './counters.ts';
 import { DeadlineTicker } from './deadlines.ts';
 import { FrontendListener } from './listener.ts';
+import { acceptSocketsFor } from './io/accept-sockets.ts';
 import { PassiveReporter } from './passive-observer.ts';
 import { createLogEnvironment } from './log/logger.ts';
 import type { StatsRequest } from './stats-bridge.ts';
@@ -50,6 +52,7 @@ async function start(): Promise<void> {
   const ticker = new DeadlineTicker();
   const processConnections = { value: 0 };
   const listeners: FrontendListener[] = [];
+  const acceptSockets = acceptSocketsFor(data.config.global.tune['tune.maxaccept']);
   const listening: { frontend: string; host: string; port: number }[] = [];
   try {
     for (const frontend of built.frontends) {
@@ -59,7 +62,8 @@ async function start(): Promise<void> {
         addresses: frontend.addresses,
         ticker,
         maxconn: frontend.maxconn,
-        reusePort: data.workers > 1,
+        acceptSockets,
+        shared: data.workers > 1,
         processConnections,
         ...(frontend.logger.enabled && frontend.logger.when === 'accept' ? { onAccept: frontend.logger } : {}),
       });

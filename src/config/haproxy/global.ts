@@ -212,6 +212,7 @@ const honouredGlobal: Readonly<Record<string, true | string>> = {
   description: 'shown on the stats page (stats show-desc) and by "show info"',
   node: 'shown on the stats page (stats show-node) and by "show info"',
   'spread-checks': true,
+  'tune.maxaccept': 'sets how many listening sockets (SO_REUSEPORT) each bind address gets per worker thread: at most 64, 32 when not set',
 };
 
 export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalContext>(

@@ -91,7 +91,10 @@ async function scenario(t: TestContext, lab: Lab, kinds: readonly [Kind, Kind]):
   start(web1, dir);
   start(web2, dir);
   await timeUntil(() => hasVip(web1.host), 10_000, 'web1 taking the VIP at start');
-  assert.equal(await hasVip(web2.host), false, 'the VIP is on one node only');
+  // both start in BACKUP and their master-down timers differ by the skew only (3.61 s and 3.63 s):
+  // web2, if it started first, may become MASTER too and hand over at web1's first advert (RFC
+  // 3768 6.4.3), as keepalived does; what counts is that the VIP ends on web1 alone
+  await timeUntil(async () => !(await hasVip(web2.host)), 3000, 'web2 leaving the VIP to the higher priority');
   assert.equal(await clientSees(client), '198.51.100.100');
 
   // clean stop: the master sends priority 0, the backup takes over after its skew (~0.63 s);

@@ -1091,7 +1091,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#phase = Phase.closed;
       this.#ticker.remove(this);
       const client = this.#client;
-      if (closeWhenFlushed) client.end(() => client.destroy());
+      // an answer the kernel took whole closes the socket now: its FIN follows the data, as
+      // HAProxy's close does; end() would first shut the write side down through a libuv
+      // request, one more turn of the loop per connection
+      if (closeWhenFlushed && client.writableLength === 0) client.destroy();
+      else if (closeWhenFlushed) client.end(() => client.destroy());
       else client.end();
       return;
     }

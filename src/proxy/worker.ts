@@ -52,7 +52,7 @@ async function start(): Promise<void> {
   const ticker = new DeadlineTicker();
   const processConnections = { value: 0 };
   const listeners: FrontendListener[] = [];
-  const acceptSockets = acceptSocketsFor(data.config.global.tune['tune.maxaccept']);
+  const acceptSockets = data.config.global.noReusePort ? 1 : acceptSocketsFor(data.config.global.tune['tune.maxaccept']);
   const listening: { frontend: string; host: string; port: number }[] = [];
   try {
     for (const frontend of built.frontends) {

@@ -1,7 +1,8 @@
 // Listening sockets per address (src/proxy/io/accept-sockets.ts): libuv accepts one connection
 // per socket per turn of the loop, so vigil binds several with SO_REUSEPORT. These check that a
 // burst of connections made before any is served gets every answer, that `tune.maxaccept` sets
-// the count, and that a port held by another program still makes vigil's bind fail.
+// the count and `noreuseport` turns the option off, and that a port held by another program
+// still makes vigil's bind fail.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -67,6 +68,29 @@ test('tune.maxaccept 1 listens on a single socket; tune.maxaccept 4 on four', { 
     assert.equal(await listeningSockets(port), count);
     await vigil.stop();
   }
+});
+
+/** whether this process can bind 127.0.0.1:port with SO_REUSEPORT next to vigil's sockets */
+async function canShare(port: number): Promise<boolean> {
+  const other = createServer();
+  const bound = await new Promise<boolean>((resolve) => {
+    other.once('error', () => resolve(false));
+    other.listen({ host: '127.0.0.1', port, reusePort: true }, () => resolve(true));
+  });
+  if (bound) await new Promise<void>((resolve) => other.close(() => resolve()));
+  return bound;
+}
+
+test('noreuseport: one socket without SO_REUSEPORT, which nobody can bind next to', { timeout: 60_000 }, async (t) => {
+  const backend = await startHttpBackend(t, nameHandler('one'));
+  const shared = await freePort();
+  const sharing = await startVigil(t, config(shared, backend.port));
+  assert.equal(await canShare(shared), true, 'SO_REUSEPORT by default, as HAProxy: the same user can bind alongside');
+  await sharing.stop();
+  const port = await freePort();
+  await startVigil(t, config(port, backend.port, '    noreuseport'));
+  assert.equal(await listeningSockets(port), 1);
+  assert.equal(await canShare(port), false);
 });
 
 test('a port another program holds (without SO_REUSEPORT) makes vigil fail, naming the address', { timeout: 60_000 }, async (t) => {

@@ -27,6 +27,7 @@ export function emptyGlobal(): GlobalSettings {
     environment: {},
     strictLimits: false,
     zeroWarning: false,
+    noReusePort: false,
   };
 }
 
@@ -213,6 +214,7 @@ const honouredGlobal: Readonly<Record<string, true | string>> = {
   node: 'shown on the stats page (stats show-node) and by "show info"',
   'spread-checks': true,
   'tune.maxaccept': 'sets how many listening sockets (SO_REUSEPORT) each bind address gets per worker thread: at most 64, 32 when not set',
+  noreuseport: 'one listening socket per address and worker; with several workers they still share the port through SO_REUSEPORT',
 };
 
 export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalContext>(
@@ -335,6 +337,7 @@ export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalC
     integer('spread-checks', 'spreadChecks', 'Random spread of check intervals, 0 to 50 percent', 0, 50),
     flag('strict-limits', 'strictLimits', 'Refuses to start when limits cannot be set'),
     flag('zero-warning', 'zeroWarning', 'Refuses to start when the configuration has warnings'),
+    flag('noreuseport', 'noReusePort', 'Disables SO_REUSEPORT'),
     sslDefault('ssl-default-bind-ciphers', 'Default TLS 1.2 ciphers of bind lines'),
     sslDefault('ssl-default-bind-ciphersuites', 'Default TLS 1.3 cipher suites of bind lines'),
     sslDefault('ssl-default-bind-options', 'Default TLS options of bind lines'),
@@ -411,7 +414,6 @@ export const globalTable: KeywordTable<GlobalContext> = new KeywordTable<GlobalC
       ['nopoll', 'Disables poll'],
       ['nosplice', 'Disables kernel splicing'],
       ['nogetaddrinfo', 'Disables getaddrinfo'],
-      ['noreuseport', 'Disables SO_REUSEPORT'],
       ['quiet', 'Quiet start-up'],
       ['debug', 'Debug mode (obsolete)'],
       ['set-dumpable', 'Allows core dumps after dropping privileges'],

@@ -63,6 +63,8 @@ export interface GlobalSettings {
   spreadChecks?: number;
   strictLimits: boolean;
   zeroWarning: boolean;
+  /** `noreuseport`: one listening socket per address, without SO_REUSEPORT */
+  noReusePort: boolean;
 }
 
 export interface DefaultPath {

@@ -85,11 +85,14 @@ export async function runWrk(
 
 export async function runAb(
   group: ProcessGroup,
-  options: { load: AbLoad; port: number; cpus: string; gnuplotFile: string; record?: boolean },
+  options: { load: AbLoad; port: number; cpus: string; gnuplotFile: string; record?: boolean; seconds?: number },
 ): Promise<LoadResult> {
   const { load } = options;
-  // no -k: every request on a new connection; -r: a failed socket read does not abort the run
-  const args = ['-q', '-r', '-c', String(load.concurrency), '-n', String(load.requests), '-s', '10'];
+  // no -k: every request on a new connection; -r: a failed socket read does not abort the run.
+  // With `seconds` (the warm-up), ab stops at whichever comes first, the time or the count; -t
+  // must precede -n, since -t alone caps the count at 50000.
+  const limit = options.seconds === undefined ? [] : ['-t', String(options.seconds)];
+  const args = ['-q', '-r', '-c', String(load.concurrency), ...limit, '-n', String(load.requests), '-s', '10'];
   if (options.record !== false) args.push('-g', options.gnuplotFile);
   args.push(`http://127.0.0.1:${options.port}${load.path}`);
   const result = await group.run({ name: 'ab', command: 'ab', args, cpus: options.cpus, timeoutMs: 120_000 });

@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -566,6 +567,33 @@ static napi_value set_thread_nice(napi_env env, napi_callback_info info) {
   return result;
 }
 
+// The gratuitous ARP socket stays open for the life of the process. Closing a packet socket waits
+// for an RCU grace period in the kernel (packet_release -> synchronize_net), measured at 12 to 16
+// ms per close here: opening one per ARP made a MASTER's five ARPs block the VRRP thread some 40
+// ms, right when its first adverts were due. Protocol 0 keeps the socket off the receive path (it
+// is never handed incoming frames to queue); each frame names its protocol in sockaddr_ll. The
+// socket belongs to the network namespace it was opened in, so it is reopened if the calling
+// thread has moved to another one.
+static pthread_mutex_t arp_lock = PTHREAD_MUTEX_INITIALIZER;
+static int arp_fd = -1;
+static ino_t arp_netns = 0;
+
+static ino_t current_netns(void) {
+  struct stat st;
+  return stat("/proc/thread-self/ns/net", &st) == 0 ? st.st_ino : 0;
+}
+
+// Returns the shared packet socket, opening it if needed; -1 with errno set on failure.
+// Called with arp_lock held.
+static int arp_socket(void) {
+  ino_t netns = current_netns();
+  if (arp_fd >= 0 && netns == arp_netns) return arp_fd;
+  if (arp_fd >= 0) close(arp_fd);
+  arp_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  arp_netns = netns;
+  return arp_fd;
+}
+
 // sendGratuitousArp(ifname, ipv4): one unsolicited ARP request for `ipv4` from the interface's
 // MAC, broadcast (sender and target address both the VIP), as keepalived and `arping -U` send.
 // A packet socket send costs microseconds; spawning arping from the VRRP thread cost tens of
@@ -583,7 +611,8 @@ static napi_value send_gratuitous_arp(napi_env env, napi_callback_info info) {
   }
   struct in_addr ip;
   if (inet_pton(AF_INET, address, &ip) != 1) return throw_type(env, "sendGratuitousArp: not an IPv4 address");
-  int fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP));
+  pthread_mutex_lock(&arp_lock);
+  int fd = arp_socket();
   int rc = 0;
   if (fd < 0) {
     rc = errno;
@@ -620,10 +649,10 @@ static napi_value send_gratuitous_arp(napi_env env, napi_callback_info info) {
       to.sll_ifindex = index;
       to.sll_halen = 6;
       memset(to.sll_addr, 0xff, 6);
-      if (sendto(fd, frame, sizeof frame, 0, (struct sockaddr*)&to, sizeof to) < 0) rc = errno;
+      if (sendto(fd, frame, sizeof frame, MSG_DONTWAIT, (struct sockaddr*)&to, sizeof to) < 0) rc = errno;
     }
-    close(fd);
   }
+  pthread_mutex_unlock(&arp_lock);
   napi_value result;
   napi_create_int32(env, rc, &result);
   return result;

@@ -7,27 +7,17 @@ import { LinuxNeighborAnnouncePort } from '../../src/netctl/neighbor-announce-li
 import { NetctlErrorCode } from '../../src/netctl/errors.ts';
 import { commandExists } from '../lib/command.ts';
 import { withLab } from '../lib/lab-fixture.ts';
-import type { Host } from '../lib/netns.ts';
 import { requireRoot } from '../lib/root.ts';
+import { vipMoveLab, neighborMac } from '../lib/vip-move-lab.ts';
 import { waitFor } from '../lib/wait.ts';
 
 const VIP = '198.51.100.80';
-
-async function neighborMac(host: Host, address: string): Promise<string | undefined> {
-  const result = await host.exec(['ip', '-json', 'neigh', 'show', address, 'dev', 'eth0']);
-  const [entry] = JSON.parse(result.stdout || '[]') as Array<{ lladdr?: string }>;
-  return entry?.lladdr?.toLowerCase();
-}
 
 test('a VIP added, listed, announced and removed on real interfaces', { timeout: 30_000 }, async (t) => {
   if (!requireRoot(t)) return;
   if (!commandExists('arping')) return t.skip('arping (iputils-arping) is not installed');
   await withLab(t, 'netctl-address', async (lab) => {
-    const lan = lab.switch('lan');
-    const a = lab.host('a').link(lan, { ifname: 'eth0', addresses: ['198.51.100.5/24'] });
-    const b = lab.host('b').link(lan, { ifname: 'eth0', addresses: ['198.51.100.6/24'] });
-    const c = lab.host('c').link(lan, { ifname: 'eth0', addresses: ['198.51.100.100/24'] });
-    await lab.up();
+    const { a, b, c } = await vipMoveLab(lab);
     const onA = new LinuxAddressPort({ netns: a.netns });
     const onB = new LinuxAddressPort({ netns: b.netns });
     const announceFromB = new LinuxNeighborAnnouncePort({ netns: b.netns });

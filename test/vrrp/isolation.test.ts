@@ -94,10 +94,16 @@ test('VRRP adverts leave on schedule while wrk saturates the proxy of the same v
     t.diagnostic(`under wrk -c200 (${loaded.requests} requests in 8 s): ${line(loaded.lateness)}`);
     assert.ok(loaded.requests > 1000, 'wrk must actually load the proxy');
     assert.ok(loaded.lateness.count > 100);
+    // Idle, nothing but the VRRP thread's own work can make an advert late: measured at 1 ms at
+    // most. A MASTER's gratuitous ARPs once blocked it some 40 ms (a packet socket per ARP, whose
+    // close waits for the kernel's RCU grace period), at the start and again 5 s later.
+    assert.ok(idle.lateness.p99 <= 5, `p99 lateness ${idle.lateness.p99} ms idle`);
+    assert.ok(idle.lateness.max <= 20, `max lateness ${idle.lateness.max} ms idle`);
     // "within a few milliseconds of their schedule": the typical advert is on time to the
-    // millisecond; the tail allows for a 2-core machine shared with wrk and the proxy's threads
+    // millisecond (p99 3 to 4 ms measured); the tail allows for a 2-core machine shared with wrk
+    // and the proxy's threads
     assert.ok(loaded.lateness.p50 <= 5, `median lateness ${loaded.lateness.p50} ms under load`);
-    assert.ok(loaded.lateness.p99 <= 25, `p99 lateness ${loaded.lateness.p99} ms under load`);
-    assert.ok(loaded.lateness.max <= 60, `max lateness ${loaded.lateness.max} ms under load`);
+    assert.ok(loaded.lateness.p99 <= 15, `p99 lateness ${loaded.lateness.p99} ms under load`);
+    assert.ok(loaded.lateness.max <= 40, `max lateness ${loaded.lateness.max} ms under load`);
   });
 });

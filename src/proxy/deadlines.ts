@@ -2,15 +2,17 @@
 // (a number) and a single ticker sweeps them. Setting a deadline on the hot path is an assignment,
 // not a timer allocation. The price is precision: a timeout fires up to one tick late, which is
 // nothing next to HAProxy-style timeouts counted in seconds.
+import { SlotList, type Slotted } from '../core/slot-list.ts';
 
-export interface Expirable {
+/** `slot` is the item's place in the ticker's list (-1 when not in it), see SlotList for why */
+export interface Expirable extends Slotted {
   /** coarse-clock ms at which `expire` is due; 0 means none */
   deadline: number;
   expire(now: number): void;
 }
 
 export class DeadlineTicker {
-  readonly #items = new Set<Expirable>();
+  readonly #items = new SlotList<Expirable>();
   readonly #tickMs: number;
   #timer: ReturnType<typeof setInterval> | undefined;
   /** the coarse clock: monotonic ms, refreshed every tick and on demand */
@@ -26,7 +28,7 @@ export class DeadlineTicker {
   }
 
   remove(item: Expirable): void {
-    this.#items.delete(item);
+    this.#items.remove(item);
   }
 
   /** a deadline `ms` from now, or 0 (none) for a zero timeout */
@@ -50,7 +52,8 @@ export class DeadlineTicker {
 
   #sweep(): void {
     const now = (this.now = performance.now());
-    for (const item of this.#items) {
+    // an expiring session usually removes itself; one visited twice has its deadline at 0 by then
+    this.#items.forEachBackward((item) => {
       if (item.deadline !== 0 && item.deadline <= now) {
         item.deadline = 0;
         try {
@@ -59,6 +62,6 @@ export class DeadlineTicker {
           // one broken session must not stop the sweep for the others
         }
       }
-    }
+    });
   }
 }

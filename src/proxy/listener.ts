@@ -10,6 +10,8 @@ import { ConnectionGate, type FrontendRuntime } from './frontend.ts';
 import { HttpSession } from './http/session.ts';
 import { TcpSession } from './tcp/session.ts';
 import { acceptWithReaders, type AcceptPath } from './io/accept.ts';
+import { unlinkClosedSocket } from './io/closed-socket.ts';
+import { SlotList } from '../core/slot-list.ts';
 import type { SocketReader } from './io/socket-reader.ts';
 
 export interface ListenAddress {
@@ -35,10 +37,17 @@ export interface ListenerOptions {
   readonly onAccept?: { logSession(context: LogContext): void };
 }
 
+/** an open client connection, in the listener's list */
+interface OpenConnection {
+  readonly socket: Socket;
+  slot: number;
+}
+
 export class FrontendListener {
   /** per bind address, its listening sockets */
   readonly #groups: Server[][] = [];
-  readonly #sockets = new Set<Socket>();
+  /** open client connections (a SlotList, not a Set: see slot-list.ts) */
+  readonly #sockets = new SlotList<OpenConnection>();
   readonly #options: ListenerOptions;
   readonly gate: ConnectionGate;
   /** how accepted connections are read (accept.ts): 'onread' unless the runtime lacks the hook */
@@ -57,10 +66,12 @@ export class FrontendListener {
     const onAccept = this.#options.onAccept;
     const onAccepted = (socket: Socket, reader: SocketReader): void => {
       if (onAccept !== undefined) onAccept.logSession(acceptContext(socket, frontend.name, processConnections.value, this.gate.active));
-      this.#sockets.add(socket);
+      const open: OpenConnection = { socket, slot: -1 };
+      this.#sockets.add(open);
       socket.once('close', () => {
-        this.#sockets.delete(socket);
+        this.#sockets.remove(open);
         reader.release();
+        unlinkClosedSocket(socket);
         if (this.#sockets.size === 0) this.#drained?.();
       });
       this.gate.admit(socket, () => {
@@ -104,7 +115,7 @@ export class FrontendListener {
   /** stops accepting; `graceful` lets sessions in progress finish, else they are cut */
   async close(graceful: boolean): Promise<void> {
     const closed = Promise.all(this.#groups.flat().map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-    if (!graceful) for (const socket of this.#sockets) socket.destroy();
+    if (!graceful) for (const open of this.#sockets.toArray()) open.socket.destroy();
     await closed;
     // sockets built from accepted handles (accept.ts) are not the server's to count, so its
     // close does not wait for them: wait here until the last one has ended

@@ -5,6 +5,7 @@ import type { BalanceServer } from '../balance/balancer.ts';
 import { Counter, CounterWriter } from './counters.ts';
 import type { ServerObservation } from './passive-observer.ts';
 import { SocketReader } from './io/socket-reader.ts';
+import { unlinkClosedSocket } from './io/closed-socket.ts';
 
 const ignoreBytes = (): void => {};
 
@@ -58,6 +59,7 @@ export class ServerConnection {
       this.server.forgetIdle(this);
       this.server.forgetLive(this);
       this.owner?.onServerClose(this, this.#error);
+      unlinkClosedSocket(socket);
     });
   }
 

@@ -132,6 +132,8 @@ export interface HttpSessionContext {
 
 export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaiter {
   deadline = 0;
+  /** this session's place in the deadline ticker's list */
+  slot = -1;
   readonly #client: Socket;
   readonly #clientReader: SocketReader;
   readonly #frontend: FrontendRuntime;

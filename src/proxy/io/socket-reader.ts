@@ -54,6 +54,8 @@ class SliceStore {
 
 const store = new SliceStore();
 
+const ignoreBytes: ReadSink = () => {};
+
 /** How many released slices wait for reuse in this thread (for tests) */
 export function freeSlices(): number {
   return store.freeCount;
@@ -90,10 +92,16 @@ export class SocketReader {
     this.#lent = true;
   }
 
-  /** the socket closed: its slice goes back for another socket, unless a write still uses it */
+  /**
+   * the socket closed: its slice goes back for another socket, unless a write still uses it. The
+   * sink goes too: a closed socket, and this reader through its `onread`, may stay reachable for
+   * the young-generation collector until a full collection (see closed-socket.ts), and the sink
+   * would keep the session with it.
+   */
   release(): void {
     if (this.#released) return;
     this.#released = true;
+    this.sink = ignoreBytes;
     const buffer = this.#buffer;
     this.#buffer = undefined;
     if (buffer !== undefined && !this.#lent && buffer.length === sliceBytes) store.give(buffer);

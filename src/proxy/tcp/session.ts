@@ -25,6 +25,8 @@ export interface TcpSessionContext {
 
 export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter, ConnectionView, BalanceRequest {
   deadline = 0;
+  /** this session's place in the deadline ticker's list */
+  slot = -1;
   readonly frontend: string;
   readonly #ends: ConnectionEnds;
   readonly uri = '';

@@ -1,7 +1,7 @@
 // HTTP Basic authentication of the stats page (`stats auth user:password`, `stats realm`). Every
 // configured user is compared, always all of them, through fixed-length digests and
 // timingSafeEqual, so neither the time taken nor an early exit tells which part was wrong.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { lazyCrypto } from '../core/lazy-builtins.ts';
 import type { StatsAuth } from '../config/haproxy/model.ts';
 import { buildErrorResponse } from '../proxy/http/error-pages.ts';
 
@@ -9,7 +9,7 @@ import { buildErrorResponse } from '../proxy/http/error-pages.ts';
 export const defaultRealm = 'HAProxy Statistics';
 
 function digest(text: string): Buffer {
-  return createHash('sha256').update(text, 'utf8').digest();
+  return lazyCrypto().createHash('sha256').update(text, 'utf8').digest();
 }
 
 /** the value of the first header called `name` (case-insensitive) in a flat [name, value, ...] list */
@@ -37,7 +37,7 @@ export function authorized(headers: readonly string[], users: readonly StatsAuth
   let ok = false;
   for (const user of users) {
     // no short-circuit: every user is compared whatever the earlier results were
-    const match = timingSafeEqual(presented, digest(`${user.user}:${user.password}`));
+    const match = lazyCrypto().timingSafeEqual(presented, digest(`${user.user}:${user.password}`));
     ok = match || ok;
   }
   return ok && given !== undefined;

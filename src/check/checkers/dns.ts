@@ -3,7 +3,7 @@
 // socket is connected, so an ICMP port unreachable surfaces as "Connection refused".
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { randomInt } from 'node:crypto';
+import { lazyCrypto } from '../../core/lazy-builtins.ts';
 import { registerChecker, type CheckSpec, type Checker, type CheckTarget, type CheckTimeouts } from '../checker.ts';
 import { CheckStatus, type CheckOutcome } from '../outcome.ts';
 import { encodeQuery, encodeName, judgeResponse, rcodeName, DnsType, type DnsTypeName } from './dns-message.ts';
@@ -36,7 +36,7 @@ export class DnsChecker implements Checker {
     const options = { totalMs: timeouts.totalMs, signal, abortedStatus: CheckStatus.socketError, errorStatus: CheckStatus.socketError };
     return runProbe(options, async (probe) => {
       const socket = await this.#open(probe, target);
-      const query = encodeQuery(randomInt(0, 0x10000), this.#name, this.#type);
+      const query = encodeQuery(lazyCrypto().randomInt(0, 0x10000), this.#name, this.#type);
       const timeout = (): ProbeFailure => new ProbeFailure(CheckStatus.l7timeout, 'DNS query timeout');
       const answered = new Promise<{ status: CheckStatus; info: string; code?: number }>((resolve, reject) => {
         socket.on('message', (message: Buffer) => {

@@ -16,8 +16,9 @@
 // Outcomes follow HAProxy: L7OK / L7STS "HTTP status check returned code <503>" / L7RSP for a
 // malformed response or a content or digest mismatch (the info says which) / L7TOUT while waiting
 // for the response / L4CON, L4TOUT while connecting / L6RSP, L6TOUT during the TLS handshake.
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import net from 'node:net';
+import { lazyCrypto } from '../../core/lazy-builtins.ts';
 import { registerChecker, type CheckSpec, type Checker, type CheckTarget, type CheckTimeouts } from '../checker.ts';
 import { CheckStatus, type CheckOutcome } from '../outcome.ts';
 import { HttpParseError, HttpResponseParser, type HttpResponseHead } from './http-response.ts';
@@ -164,7 +165,7 @@ export class HttpChecker implements Checker {
       const timeout = (): ProbeFailure => new ProbeFailure(CheckStatus.l7timeout, 'Timeout waiting for the HTTP response');
       await writeAll(probe, stream, request.build(target), timeout);
 
-      const hash = request.hashesBody ? createHash('md5') : undefined;
+      const hash = request.hashesBody ? lazyCrypto().createHash('md5') : undefined;
       const kept: Buffer[] = [];
       let keptBytes = 0;
       const parser = new HttpResponseParser({

@@ -2,8 +2,9 @@
 // its own connect timeout, the TLS handshake, reading chunk by chunk under the probe's deadline, and
 // the errno wording operators know from HAProxy's and keepalived's logs.
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import { getSystemErrorMessage } from 'node:util';
+import { lazyTls } from '../../core/lazy-builtins.ts';
 import { CheckStatus } from '../outcome.ts';
 import { ProbeFailure, type Probe } from './probe.ts';
 
@@ -97,7 +98,7 @@ export async function startTls(
   describe: (info: string) => string = (info) => info,
 ): Promise<tls.TLSSocket> {
   const servername = options.servername;
-  const secure = tls.connect({
+  const secure = lazyTls().connect({
     socket,
     rejectUnauthorized: false,
     ...(servername !== undefined && net.isIP(servername) === 0 ? { servername } : {}),

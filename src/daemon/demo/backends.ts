@@ -1,6 +1,7 @@
 // The demo's two web servers, so `npm start` shows balancing on a machine with nothing else on it.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { lazyHttp } from '../../core/lazy-builtins.ts';
 
 export const demoConfigPath = fileURLToPath(new URL('./haproxy.cfg', import.meta.url));
 
@@ -12,7 +13,7 @@ export const demoBackends = [
 export async function startDemoBackends(log: (line: string) => void): Promise<{ stop(): Promise<void> }> {
   const servers: Server[] = [];
   for (const backend of demoBackends) {
-    const server = createServer((request, response) => {
+    const server = lazyHttp().createServer((request, response) => {
       const body = `Hello from ${backend.name} (127.0.0.1:${backend.port}), you asked for ${request.url ?? '/'}\n`;
       response.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
       response.end(body);

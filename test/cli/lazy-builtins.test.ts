@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -24,16 +24,24 @@ test('vigil run on a plain haproxy.cfg loads no TLS, crypto or HTTP module in an
     'frontend web', `    bind 127.0.0.1:${port}`, '    default_backend app', 'backend app', '    server s1 127.0.0.1:9'].join('\n') + '\n');
   // every thread (control and data path) writes the built-ins it has loaded, a second after start
   const preload = join(dir, 'report.mjs');
+  // (written under another name, then renamed, so that the test never reads half a report)
   writeFileSync(preload, `import { threadId } from 'node:worker_threads';
-import { writeFileSync } from 'node:fs';
-setTimeout(() => writeFileSync(${JSON.stringify(dir)} + '/loaded-' + threadId, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).join('\\n')), 1000).unref();
+import { renameSync, writeFileSync } from 'node:fs';
+const path = ${JSON.stringify(dir)} + '/loaded-' + threadId;
+setTimeout(() => {
+  writeFileSync(path + '.part', process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).join('\\n'));
+  renameSync(path + '.part', path);
+}, 1000).unref();
 `);
   const child = spawn(vigilBin, ['run', '-f', cfg], { env: { ...process.env, NODE_OPTIONS: `--import ${preload}` }, stdio: 'ignore' });
   t.after(() => child.kill('SIGKILL'));
   const deadline = Date.now() + 20_000;
-  while (!(existsSync(join(dir, 'loaded-0')) && existsSync(join(dir, 'loaded-1'))) && Date.now() < deadline) await sleep(100);
+  const reports = (): string[] => readdirSync(dir).filter((name) => name.startsWith('loaded-') && !name.endsWith('.part'));
+  // the control thread and the data-path worker
+  while (reports().length < 2 && Date.now() < deadline) await sleep(100);
   child.kill('SIGTERM');
-  for (const thread of ['loaded-0', 'loaded-1']) {
+  assert.ok(reports().length >= 2, `every thread reported (got ${reports().join(', ') || 'none'})`);
+  for (const thread of reports()) {
     const loaded = readFileSync(join(dir, thread), 'utf8').split('\n');
     assert.ok(loaded.includes('NativeModule net'), `${thread}: the report lists built-ins`);
     for (const heavy of ['NativeModule tls', 'NativeModule crypto', 'NativeModule http']) assert.ok(!loaded.includes(heavy), `${thread} loaded ${heavy}`);

@@ -10,7 +10,7 @@ import { ConnectionGate, type FrontendRuntime } from './frontend.ts';
 import { HttpSession } from './http/session.ts';
 import { TcpSession } from './tcp/session.ts';
 import { acceptWithReaders, type AcceptPath } from './io/accept.ts';
-import { unlinkClosedSocket } from './io/closed-socket.ts';
+import { unlinkClosedSocket } from '../core/closed-socket.ts';
 import { SlotList } from '../core/slot-list.ts';
 import type { SocketReader } from './io/socket-reader.ts';
 

@@ -5,7 +5,7 @@ import type { BalanceServer } from '../balance/balancer.ts';
 import { Counter, CounterWriter } from './counters.ts';
 import type { ServerObservation } from './passive-observer.ts';
 import { SocketReader } from './io/socket-reader.ts';
-import { unlinkClosedSocket } from './io/closed-socket.ts';
+import { unlinkClosedSocket } from '../core/closed-socket.ts';
 
 const ignoreBytes = (): void => {};
 

@@ -12,9 +12,17 @@
 // relay keeps no state after close and a 2-minute memory would make lc and wlc shun a server for
 // a burst long past). UDP flows are inactive for their whole life, as IPVS counts UDP.
 
+import { SlotList } from '../../core/slot-list.ts';
+
 /** Something the data path can end when its real server leaves the table */
 export interface Closable {
   close(): void;
+}
+
+/** A flow's place in its real server's list */
+export interface FlowEntry {
+  readonly flow: Closable;
+  slot: number;
 }
 
 export class ServerStats {
@@ -26,7 +34,8 @@ export class ServerStats {
   bytesOut = 0;
   /** IPVS's IP_VS_DEST_F_OVERLOAD, with its upper/lower threshold hysteresis */
   overloaded = false;
-  readonly flows = new Set<Closable>();
+  /** the server's open flows (a SlotList, not a Set: see core/slot-list.ts) */
+  readonly flows = new SlotList<FlowEntry>();
   /** when each recently closed connection stops counting, oldest first (a ring) */
   #lingerUntil = new Float64Array(64);
   #lingerHead = 0;

@@ -20,7 +20,9 @@ import { Socket, connect, createServer, type Server } from 'node:net';
 import type { LvsFlow } from '../schedulers/scheduler.ts';
 import type { PersistenceTemplate } from '../schedulers/persistence.ts';
 import type { Dispatcher, ServerEntry } from './dispatcher.ts';
-import type { Closable } from './server-stats.ts';
+import type { Closable, FlowEntry } from './server-stats.ts';
+import { unlinkClosedSocket } from '../../core/closed-socket.ts';
+import { SlotList } from '../../core/slot-list.ts';
 
 export interface TcpRelayOptions {
   readonly connectTimeoutMs: number;
@@ -36,6 +38,9 @@ type State = (typeof State)[keyof typeof State];
 
 /** One client connection and its connection to a real server */
 class TcpRelay implements Closable {
+  /** its place in the virtual server's list of relays */
+  slot = -1;
+  readonly #flowEntry: FlowEntry = { flow: this, slot: -1 };
   readonly #owner: TcpVirtualServer;
   readonly #client: Socket;
   readonly #flow: LvsFlow;
@@ -68,6 +73,7 @@ class TcpRelay implements Closable {
       if (hadError || !this.#clientEnded || this.#upstreamClosed || this.#upstream === undefined) this.close();
     });
     client.on('timeout', () => this.close());
+    client.once('close', () => unlinkClosedSocket(client));
     client.setTimeout(owner.options.idleTimeoutMs);
   }
 
@@ -85,7 +91,7 @@ class TcpRelay implements Closable {
     if (this.#template !== undefined) this.#owner.dispatcher.persistence?.opened(this.#template);
     server.stats.active++;
     server.stats.connections++;
-    server.stats.flows.add(this);
+    server.stats.flows.add(this.#flowEntry);
     const upstream = connect({ host: server.address, port: server.port, allowHalfOpen: true, noDelay: true });
     this.#upstream = upstream;
     this.#connectTimer = setTimeout(() => this.#connectFailed(upstream), this.#owner.options.connectTimeoutMs);
@@ -96,6 +102,7 @@ class TcpRelay implements Closable {
       this.#upstreamClosed = true;
       if (hadError || !this.#upstreamEnded || this.#clientClosed) this.close();
     });
+    upstream.once('close', () => unlinkClosedSocket(upstream));
   }
 
   #connected(upstream: Socket): void {
@@ -164,7 +171,7 @@ class TcpRelay implements Closable {
     const stats = server.stats;
     if (this.#state === State.halfClosed) stats.closing--;
     else stats.active--;
-    stats.flows.delete(this);
+    stats.flows.remove(this.#flowEntry);
     if (linger) stats.linger(this.#owner.options.now(), this.#owner.options.lingerMs);
     if (this.#template !== undefined) {
       this.#owner.dispatcher.persistence?.closed(this.#template);
@@ -179,7 +186,7 @@ class TcpRelay implements Closable {
     const server = this.#server;
     if (server !== undefined) this.#release(server, this.#state !== State.connecting);
     this.#state = State.closed;
-    this.#owner.relays.delete(this);
+    this.#owner.relays.remove(this);
     // a clean close has both directions ended already; anything else is an abort
     this.#upstream?.destroy();
     this.#client.destroy();
@@ -189,7 +196,8 @@ class TcpRelay implements Closable {
 export class TcpVirtualServer {
   readonly dispatcher: Dispatcher;
   readonly options: TcpRelayOptions;
-  readonly relays = new Set<TcpRelay>();
+  /** open relays (a SlotList, not a Set: see core/slot-list.ts) */
+  readonly relays = new SlotList<TcpRelay>();
   readonly #listener: Server;
   /** accepted connections no real server could take */
   unscheduled = 0;
@@ -225,13 +233,13 @@ export class TcpVirtualServer {
 
   /** Closes the flows of servers that left the table */
   closeFlowsOf(servers: readonly ServerEntry[]): void {
-    for (const server of servers) for (const flow of [...server.stats.flows]) flow.close();
+    for (const server of servers) for (const entry of server.stats.flows.toArray()) entry.flow.close();
   }
 
   stop(): Promise<void> {
     return new Promise((resolve) => {
       this.#listener.close(() => resolve());
-      for (const relay of [...this.relays]) relay.close();
+      for (const relay of this.relays.toArray()) relay.close();
     });
   }
 }

@@ -9,7 +9,7 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { PersistenceTemplate } from '../schedulers/persistence.ts';
 import type { Dispatcher, ServerEntry } from './dispatcher.ts';
-import type { Closable } from './server-stats.ts';
+import type { Closable, FlowEntry } from './server-stats.ts';
 
 export interface UdpRelayOptions {
   readonly idleTimeoutMs: number;
@@ -22,6 +22,7 @@ export interface UdpRelayOptions {
 const MAX_PENDING = 64;
 
 class UdpFlow implements Closable {
+  readonly #flowEntry: FlowEntry = { flow: this, slot: -1 };
   readonly #owner: UdpVirtualServer;
   readonly key: string;
   readonly clientAddress: string;
@@ -44,7 +45,7 @@ class UdpFlow implements Closable {
     const stats = server.stats;
     stats.closing++;
     stats.connections++;
-    stats.flows.add(this);
+    stats.flows.add(this.#flowEntry);
     if (template !== undefined) owner.dispatcher.persistence?.opened(template);
     const socket = createSocket(isIPv6(server.address) ? 'udp6' : 'udp4');
     this.#socket = socket;
@@ -81,7 +82,7 @@ class UdpFlow implements Closable {
     this.#closed = true;
     const stats = this.#server.stats;
     stats.closing--;
-    stats.flows.delete(this);
+    stats.flows.remove(this.#flowEntry);
     if (this.#template !== undefined) {
       this.#owner.dispatcher.persistence?.closed(this.#template);
       this.#template = undefined;
@@ -180,7 +181,7 @@ export class UdpVirtualServer {
   }
 
   closeFlowsOf(servers: readonly ServerEntry[]): void {
-    for (const server of servers) for (const flow of [...server.stats.flows]) flow.close();
+    for (const server of servers) for (const entry of server.stats.flows.toArray()) entry.flow.close();
   }
 
   stop(): Promise<void> {

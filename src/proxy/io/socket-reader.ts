@@ -95,7 +95,7 @@ export class SocketReader {
   /**
    * the socket closed: its slice goes back for another socket, unless a write still uses it. The
    * sink goes too: a closed socket, and this reader through its `onread`, may stay reachable for
-   * the young-generation collector until a full collection (see closed-socket.ts), and the sink
+   * the young-generation collector until a full collection (see core/closed-socket.ts), and the sink
    * would keep the session with it.
    */
   release(): void {

@@ -46,7 +46,7 @@ interface OpenConnection {
 export class FrontendListener {
   /** per bind address, its listening sockets */
   readonly #groups: Server[][] = [];
-  /** open client connections (a SlotList, not a Set: see slot-list.ts) */
+  /** open client connections (a SlotList, not a Set: see core/slot-list.ts) */
   readonly #sockets = new SlotList<OpenConnection>();
   readonly #options: ListenerOptions;
   readonly gate: ConnectionGate;

@@ -4,10 +4,8 @@ import { connect, type Socket } from 'node:net';
 import type { BalanceServer } from '../balance/balancer.ts';
 import { Counter, CounterWriter } from './counters.ts';
 import type { ServerObservation } from './passive-observer.ts';
-import { SocketReader } from './io/socket-reader.ts';
+import { ignoreBytes, SocketReader } from './io/socket-reader.ts';
 import { unlinkClosedSocket } from '../core/closed-socket.ts';
-
-const ignoreBytes = (): void => {};
 
 /** Who gets a pooled connection's events while it carries a transaction */
 export interface ServerConnectionOwner {

@@ -8,7 +8,7 @@
 // connections arrive through the 'connection' event as usual and the reader is fed from 'data':
 // slower, never wrong.
 import { Socket, type Server } from 'node:net';
-import { SocketReader } from './socket-reader.ts';
+import { ignoreBytes, SocketReader } from './socket-reader.ts';
 
 export type AcceptPath = 'onread' | 'stream';
 
@@ -17,8 +17,6 @@ export type OnAccepted = (socket: Socket, reader: SocketReader) => void;
 interface ListeningHandle {
   onconnection?: (error: number, clientHandle: unknown) => void;
 }
-
-const ignoreBytes = (): void => {};
 
 /** The stream path: a socket the server built, its 'data' events fed to a reader */
 function fromStream(socket: Socket, onAccepted: OnAccepted): void {

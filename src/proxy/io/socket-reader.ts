@@ -54,7 +54,8 @@ class SliceStore {
 
 const store = new SliceStore();
 
-const ignoreBytes: ReadSink = () => {};
+/** the sink of a reader nobody reads from yet, or any more */
+export const ignoreBytes: ReadSink = () => {};
 
 /** How many released slices wait for reuse in this thread (for tests) */
 export function freeSlices(): number {

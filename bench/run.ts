@@ -8,6 +8,8 @@
 //   npm run bench -- --only get-c50,tcp  some scenarios only
 //   npm run bench -- --compare OLD.json NEW.json   vigil's figures in two saved runs
 //   npm run bench -- --vigil-commit HEAD  vigil as committed, whatever the work tree holds
+//   npm run bench -- --baseline HEAD --proxies vigil --rounds 6   the work tree against a commit,
+//                                        alternated in the same rounds (vigil-base in the table)
 //   npm run bench -- --profile DIR --only get-c50  vigil alone under --cpu-prof, summarised
 //
 // It installs nothing: missing tools are named with their Debian package and the run stops.
@@ -29,6 +31,7 @@ import { backendAccepts, cpuTicks, ForeignCpu, memoryKiB, ProcessGroup, waitForP
 import {
   renderComparison,
   renderLegend,
+  renderPaired,
   renderTable,
   renderTargets,
   summarise,
@@ -47,9 +50,9 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * files, sharing the work tree's node_modules. Measures one commit exactly while the work tree
  * changes (or to compare two commits with the same bench).
  */
-function extractCommit(rev: string, dir: string): { root: string; commit: string } {
+function extractCommit(rev: string, dir: string, label: string): { root: string; commit: string } {
   const commit = execFileSync('git', ['-C', repo, 'rev-parse', '--verify', `${rev}^{commit}`], { encoding: 'utf8' }).trim();
-  const root = join(dir, `vigil-${commit.slice(0, 12)}`);
+  const root = join(dir, `${label}-${commit.slice(0, 12)}`);
   mkdirSync(root);
   const archive = execFileSync('git', ['-C', repo, 'archive', '--format=tar', commit], { maxBuffer: 512 * 1024 * 1024 });
   execFileSync('tar', ['-x', '-C', root], { input: archive });
@@ -59,6 +62,7 @@ function extractCommit(rev: string, dir: string): { root: string; commit: string
 
 const usage = `usage: node bench/run.ts [--quick] [--rounds N] [--only NAME,...] [--proxies NAME,...] [--json FILE] [--save]
                           [--max-other-cpu PERCENT] [--seconds S] [--port-base PORT] [--keep] [--vigil-commit REV]
+                          [--baseline REV]
        node bench/run.ts --compare OLD.json NEW.json
        node bench/run.ts --profile DIR [--only NAME,...] [--seconds S]
 scenarios: ${scenarios.map((s) => s.name).join(', ')}`;
@@ -79,6 +83,7 @@ function parse() {
       'port-base': { type: 'string', default: '28080' },
       'max-other-cpu': { type: 'string', default: '20' },
       'vigil-commit': { type: 'string' },
+      baseline: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -107,6 +112,8 @@ interface Context {
   readonly secondsOverride: number | undefined;
   /** bin/vigil of the work tree, or of the extracted --vigil-commit */
   readonly vigilBin: string;
+  /** bin/vigil of the extracted --baseline commit */
+  readonly vigilBaseBin: string | undefined;
   /** a run during which other processes used more of one CPU than this (percent) is run again */
   readonly maxOtherCpu: number;
   readonly retries: number;
@@ -149,6 +156,7 @@ async function measure(
       files: context.files,
       ports: context.ports,
       vigil: context.vigilBin,
+      vigilBase: context.vigilBaseBin,
       cpus: scenario.threads === 1 ? cpuPlan.proxy1 : cpuPlan.proxy2,
       ...(vigilEnv === undefined ? {} : { vigilEnv }),
     },
@@ -188,11 +196,14 @@ async function measure(
  * checkout or an edit fills it and runs the TypeScript stripper, which later starts skip (about
  * 40 MiB and a slower warm-up). Every measured run then starts as a restarted vigil does.
  */
-async function primeVigil(context: Context): Promise<void> {
-  const proxy = proxies.vigil;
+async function primeVigil(context: Context, name: 'vigil' | 'vigil-base'): Promise<void> {
+  const proxy = proxies[name];
   const listens = proxy.listens(context.ports, context.nginxStream);
   await waitForPortsFree(listens);
-  const started = proxy.start({ group: context.group, files: context.files, ports: context.ports, vigil: context.vigilBin, cpus: cpuPlan.proxy1 }, 1);
+  const started = proxy.start(
+    { group: context.group, files: context.files, ports: context.ports, vigil: context.vigilBin, vigilBase: context.vigilBaseBin, cpus: cpuPlan.proxy1 },
+    1,
+  );
   try {
     await waitForPorts(started, listens);
   } finally {
@@ -307,6 +318,10 @@ async function main(): Promise<number> {
   }
   const chosen = pick(scenarios, values.only, 'scenario');
   const chosenProxies = pick(proxyNames.map((name) => ({ name })), values.proxies, 'proxy').map((p) => p.name);
+  if (values.baseline !== undefined) {
+    if (!chosenProxies.includes('vigil')) throw new Error('Cannot use --baseline without vigil among --proxies');
+    chosenProxies.splice(chosenProxies.indexOf('vigil') + 1, 0, 'vigil-base');
+  }
   const rounds = values.rounds !== undefined ? Number(values.rounds) : values.quick ? 1 : 3;
   const secondsOverride = values.seconds === undefined ? undefined : Number(values.seconds);
   const portBase = Number(values['port-base']);
@@ -330,13 +345,25 @@ async function main(): Promise<number> {
   if (values['vigil-commit'] !== undefined) {
     let extracted: { root: string; commit: string };
     try {
-      extracted = extractCommit(values['vigil-commit'], dir);
+      extracted = extractCommit(values['vigil-commit'], dir, 'vigil');
     } catch (error) {
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
     vigilBin = join(extracted.root, 'bin', 'vigil');
     machine = { ...machine, commit: extracted.commit, dirty: false };
+  }
+  let vigilBaseBin: string | undefined;
+  let baselineCommit: string | undefined;
+  if (values.baseline !== undefined) {
+    try {
+      const extracted = extractCommit(values.baseline, dir, 'vigil-base');
+      vigilBaseBin = join(extracted.root, 'bin', 'vigil');
+      baselineCommit = extracted.commit;
+    } catch (error) {
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
   const pinningEnabled = machine.nproc >= 2 && tools.paths.has('taskset');
   const pinning: Pinning = { enabled: pinningEnabled, taskset: tools.paths.get('taskset') };
@@ -359,13 +386,14 @@ async function main(): Promise<number> {
   const ports = portsFrom(portBase);
   const files = writeBenchFiles(dir, ports, tools.nginxStream ? nginxStreamModule.path : undefined);
   const warmupSeconds = values.quick ? 1 : 2;
-  const context: Context = { group, files, ports, pinning, nginxStream: tools.nginxStream, warmupSeconds, quick: values.quick, secondsOverride, maxOtherCpu, retries: values.quick ? 0 : 3, vigilBin, backendPid: 0 };
+  const context: Context = { group, files, ports, pinning, nginxStream: tools.nginxStream, warmupSeconds, quick: values.quick, secondsOverride, maxOtherCpu, retries: values.quick ? 0 : 3, vigilBin, vigilBaseBin, backendPid: 0 };
   const report: BenchReport = {
     format: 'vigil-bench/1',
     command: ['npm run bench --', ...process.argv.slice(2)].join(' ').replace(/ --$/, ''),
     startedAt: new Date().toISOString(),
     options: { quick: values.quick, rounds, warmupSeconds, maxOtherCpuPercent: maxOtherCpu },
     machine,
+    ...(baselineCommit === undefined ? {} : { baselineCommit }),
     pinning: {
       enabled: pinningEnabled,
       ...cpuPlan,
@@ -392,7 +420,11 @@ async function main(): Promise<number> {
     await waitForPorts(backend, [ports.backend]);
     context.backendPid = backend.pid;
 
-    if (values.profile !== undefined || chosenProxies.includes('vigil')) await primeVigil(context);
+    if (values.profile !== undefined || chosenProxies.includes('vigil')) await primeVigil(context, 'vigil');
+    if (baselineCommit !== undefined) {
+      console.log(`bench: vigil-base is vigil as committed at ${baselineCommit.slice(0, 12)}`);
+      await primeVigil(context, 'vigil-base');
+    }
     if (values.profile !== undefined) {
       await profile(context, chosen, values.profile);
       return 0;
@@ -402,6 +434,8 @@ async function main(): Promise<number> {
     report.finishedAt = new Date().toISOString();
 
     console.log(`\n${renderTable(report)}\n\n${renderLegend(report)}`);
+    const paired = renderPaired(report, 'vigil-base');
+    if (paired !== '') console.log(`\n${paired}`);
     const targets = renderTargets(report);
     if (targets !== '') console.log(`\nissue 8 targets:\n${targets}`);
     const json = `${JSON.stringify(report, null, 2)}\n`;

@@ -2,7 +2,7 @@
 // (printed, and pasted into README.md), and a comparison of two saved runs.
 import type { LoadResult } from './load.ts';
 import type { MachineInfo } from './tools.ts';
-import type { ProxyName } from './scenarios.ts';
+import { reportOrder, type ProxyName } from './scenarios.ts';
 
 export interface RunMeasurement extends LoadResult {
   readonly round: number;
@@ -59,6 +59,8 @@ export interface BenchReport {
   finishedAt?: string;
   readonly options: { readonly quick: boolean; readonly rounds: number; readonly warmupSeconds: number; readonly maxOtherCpuPercent: number };
   readonly machine: MachineInfo;
+  /** the commit `vigil-base` ran (`--baseline`) */
+  readonly baselineCommit?: string;
   readonly pinning: { readonly enabled: boolean; readonly proxy1: string; readonly proxy2: string; readonly backend: string; readonly load: string; readonly note: string };
   /** VmRSS of `node -e 'setInterval(()=>{},1000)'` after 1 s: the yardstick of the RSS target */
   idleNodeRssKiB?: number;
@@ -104,7 +106,7 @@ export function renderTable(report: BenchReport): string {
   for (const scenario of report.scenarios) {
     const vigil = scenario.proxies.vigil?.median;
     let first = true;
-    for (const name of ['vigil', 'haproxy', 'nginx'] as const) {
+    for (const name of reportOrder) {
       const result = scenario.proxies[name];
       if (result === undefined) continue;
       const label = first ? scenario.name : '';
@@ -118,7 +120,8 @@ export function renderTable(report: BenchReport): string {
       lines.push(`| ${label} | ${name} | ${rate(m.requestsPerSecond)}${flag} | ${ms(m.p50Ms)} | ${ms(m.p99Ms)} | ${ms(m.p999Ms)} | ${mib(m.peakRssKiB)} | ${pct(m.proxyCpuPercent)} | ${us(m.cpuMicrosPerRequest)} | ${Number.isFinite(m.serverConnections) ? m.serverConnections.toFixed(0) : '-'} |`);
     }
     if (vigil === undefined) continue;
-    for (const other of ['haproxy', 'nginx'] as const) {
+    for (const other of reportOrder) {
+      if (other === 'vigil') continue;
       const m = scenario.proxies[other]?.median;
       if (m === undefined) continue;
       lines.push(
@@ -127,6 +130,40 @@ export function renderTable(report: BenchReport): string {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * vigil against another proxy round by round: the median of the per-round ratios. Runs of one
+ * round follow each other within a minute, so a machine whose speed drifts over the session
+ * (a shared one does) moves both sides of each ratio alike, where a ratio of medians taken over
+ * the whole session does not cancel it.
+ */
+export function renderPaired(report: BenchReport, other: ProxyName): string {
+  const lines: string[] = [];
+  for (const scenario of report.scenarios) {
+    const mine = scenario.proxies.vigil?.runs ?? [];
+    const theirs = scenario.proxies[other]?.runs ?? [];
+    const pairs = mine.flatMap((run) => {
+      const match = theirs.find((t) => t.round === run.round);
+      return match === undefined ? [] : [{ rps: run.requestsPerSecond / match.requestsPerSecond, cpu: run.cpuMicrosPerRequest / match.cpuMicrosPerRequest, p99: run.p99Ms / match.p99Ms }];
+    });
+    if (pairs.length === 0) continue;
+    const list = (values: number[]): string => values.map((v) => v.toFixed(2)).join(' ');
+    const rps = pairs.map((p) => p.rps);
+    const cpu = pairs.map((p) => p.cpu);
+    lines.push(
+      `| ${scenario.name} | ${median(rps).toFixed(2)}x | ${list(rps)} | ${median(cpu).toFixed(2)}x | ${list(cpu)} | ${median(pairs.map((p) => p.p99)).toFixed(2)}x |`,
+    );
+  }
+  if (lines.length === 0) return '';
+  const base = other === 'vigil-base' && report.baselineCommit !== undefined ? ` (${report.baselineCommit.slice(0, 12)})` : '';
+  return [
+    `vigil/${other}${base}, round by round (median of the rounds' ratios, then each round's):`,
+    '',
+    '| scenario | req/s | rounds | CPU µs/req | rounds | p99 |',
+    '|---|---:|---|---:|---|---:|',
+    ...lines,
+  ].join('\n');
 }
 
 /** What each scenario drove, and how the run was set up: printed under the table */
@@ -188,7 +225,7 @@ export function renderComparison(before: BenchReport, after: BenchReport): strin
   ];
   for (const scenario of after.scenarios) {
     const old = before.scenarios.find((s) => s.name === scenario.name);
-    for (const name of ['vigil', 'haproxy', 'nginx'] as const) {
+    for (const name of reportOrder) {
       const a = scenario.proxies[name]?.median;
       const b = old?.proxies[name]?.median;
       if (a === undefined || b === undefined) continue;

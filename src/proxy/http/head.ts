@@ -280,13 +280,13 @@ function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): s
           if (bytesListHas(bytes, from, lineEnd, 'close')) scan.connectionClose = true;
           if (bytesListHas(bytes, from, lineEnd, 'keep-alive')) scan.connectionKeepAlive = true;
           if (bytesListHas(bytes, from, lineEnd, 'upgrade')) scan.connectionUpgrade = true;
-          (scan.hopLines ??= []).push(pos, lineEnd + 2);
+          noteHopLine(scan, pos, lineEnd + 2);
         } else if (bytesAre(bytes, pos, 'keep-alive')) {
-          (scan.hopLines ??= []).push(pos, lineEnd + 2);
+          noteHopLine(scan, pos, lineEnd + 2);
         }
         break;
       case 16:
-        if (bytesAre(bytes, pos, 'proxy-connection')) (scan.hopLines ??= []).push(pos, lineEnd + 2);
+        if (bytesAre(bytes, pos, 'proxy-connection')) noteHopLine(scan, pos, lineEnd + 2);
         break;
       case 14:
         if (bytesAre(bytes, pos, 'content-length')) {
@@ -320,6 +320,16 @@ function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): s
     }
   }
   return undefined;
+}
+
+/**
+ * Notes a hop-by-hop line [start, end). Most heads that have one have one (a server's
+ * `Connection: keep-alive`): a literal pair is sized for it, where a push onto an empty array
+ * would allocate room for 17.
+ */
+function noteHopLine(scan: FieldScan, start: number, end: number): void {
+  if (scan.hopLines === undefined) scan.hopLines = [start, end];
+  else scan.hopLines.push(start, end);
 }
 
 /** The flat [name, value, ...] list of a field block scanFields accepted */
@@ -462,7 +472,9 @@ class ParsedHead {
   detach(memory: ArrayBufferLike): Buffer | undefined {
     if (this.#bytes.buffer !== memory) return undefined;
     const start = this.#end - this.headLength;
-    const copy = Buffer.from(this.#bytes.subarray(start, this.#end));
+    // a copy by Buffer#copy makes one Buffer object; Buffer.from of a subarray made two
+    const copy = Buffer.allocUnsafe(this.headLength);
+    this.#bytes.copy(copy, 0, start, this.#end);
     this.#bytes = copy;
     this.#fieldsAt -= start;
     this.#end -= start;

@@ -14,6 +14,7 @@ import type { ConnectionGate, FrontendRuntime } from '../frontend.ts';
 import type { LogContext } from '../log/log-context.ts';
 import type { ServerConnection, ServerConnectionOwner, ServerRuntime } from '../server-runtime.ts';
 import { ChunkedScanner } from './chunked.ts';
+import { HeldBytes } from './held-bytes.ts';
 import {
   findHeadEnd,
   hasBareLf,
@@ -113,6 +114,11 @@ class RequestState implements RequestView, BalanceRequest {
   }
 }
 
+/** `input[0, end)`, as a view only when it is not all of `input` */
+function headOf(input: Buffer, end: number): Buffer {
+  return end === input.length ? input : input.subarray(0, end);
+}
+
 function strictest(a: ConnectionMode, b: ConnectionMode): ConnectionMode {
   if (a === 'close' || b === 'close') return 'close';
   if (a === 'server-close' || b === 'server-close') return 'server-close';
@@ -156,8 +162,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
   /** the request head as received, while it is held in `#pending` unchanged */
   #rawHead: Buffer | undefined;
   /** request bytes held until the server connection is up (head, then any body received) */
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
+  readonly #pending = new HeldBytes();
   /** whether any request byte went to the server on the current connection (then no retry) */
   #sentToServer = false;
   #requestBodyRemaining = 0;
@@ -341,9 +346,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const input = this.#in;
     if (input !== undefined && input.buffer === memory) this.#in = retain(input);
     const pending = this.#pending;
-    for (let i = 0; i < pending.length; i++) {
-      const part = pending[i] as Buffer;
-      if (part.buffer === memory) pending[i] = headCopy !== undefined && part === this.#rawHead ? headCopy : retain(part);
+    for (let i = 0; i < pending.count; i++) {
+      const part = pending.at(i);
+      if (part.buffer === memory) pending.replace(i, headCopy !== undefined && part === this.#rawHead ? headCopy : retain(part));
     }
     const body = this.#serviceBody;
     if (body !== undefined) {
@@ -441,8 +446,10 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#answerAndClose(400);
       return;
     }
-    this.#in = end < input.length ? input.subarray(end) : undefined;
-    this.#startTransaction(head, input.subarray(0, end));
+    // the whole read is one head, the common case: no view of it to make
+    const whole = end === input.length;
+    this.#in = whole ? undefined : input.subarray(end);
+    this.#startTransaction(head, whole ? input : input.subarray(0, end));
   }
 
   #startTransaction(head: RequestHead, rawHead: Buffer): void {
@@ -516,7 +523,6 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       outgoing = serializeHead(startLine, view.headers, drop, `${length}${serverShouldClose ? 'Connection: close\r\n' : ''}`);
     }
     this.#pending.push(outgoing);
-    this.#pendingBytes = outgoing.length;
     this.#rawHead = outgoing === rawHead ? rawHead : undefined;
     // body bytes that arrived with the head
     if (!this.#requestDone && this.#in !== undefined) {
@@ -564,7 +570,6 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const connection = this.#connection;
     if (connection === undefined || !connection.connected) {
       this.#pending.push(bytes);
-      this.#pendingBytes += bytes.length;
       return;
     }
     this.#sentToServer = true;
@@ -696,12 +701,11 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#sentToServer = false;
     this.#arm(Phase.exchange);
     const pending = this.#pending;
-    if (pending.length > 0) {
-      const bytes = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, this.#pendingBytes);
+    if (pending.count > 0) {
+      const bytes = pending.joined();
       // keep a copy for a replay until the server has started answering
-      pending.length = 0;
+      pending.clear();
       if (connection.uses > 1 && this.#requestDone) pending.push(bytes);
-      this.#pendingBytes = pending.length > 0 ? bytes.length : 0;
       this.#sentToServer = true;
       if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
       this.#writeToServer(connection, bytes);
@@ -726,7 +730,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       return;
     }
     if (this.#phase !== Phase.exchange) return;
-    if (this.#response === undefined && this.#responseBuffer === undefined && connection.uses > 1 && this.#pending.length > 0) {
+    if (this.#response === undefined && this.#responseBuffer === undefined && connection.uses > 1 && this.#pending.count > 0) {
       // a pooled connection the server had closed: the request never reached it, send it again
       backend.release(server);
       this.#server = undefined;
@@ -818,10 +822,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     }
     if (this.#phase !== Phase.exchange) return;
     // the server answers: the copy kept for a replay is no longer needed
-    if (this.#pending.length > 0) {
-      this.#pending.length = 0;
-      this.#pendingBytes = 0;
-    }
+    if (this.#pending.count > 0) this.#pending.clear();
     if (this.#response === undefined) {
       this.#responseBuffer = this.#responseBuffer === undefined ? chunk : Buffer.concat([this.#responseBuffer, chunk]);
       this.#readResponseHead();
@@ -845,15 +846,14 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
         this.#badResponse();
         return;
       }
-      const rest = end < input.length ? input.subarray(end) : undefined;
       if (head.status >= 100 && head.status < 200 && head.status !== 101) {
         // interim responses (100 Continue, 103 Early Hints) go to the client as they are
         this.#toClient(input.subarray(0, end));
-        this.#responseBuffer = rest;
+        this.#responseBuffer = end < input.length ? input.subarray(end) : undefined;
         continue;
       }
       this.#responseBuffer = undefined;
-      this.#startResponse(head, input.subarray(0, end), rest);
+      this.#startResponse(head, input, end);
       return;
     }
   }
@@ -873,7 +873,13 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#failTransaction(502);
   }
 
-  #startResponse(head: ResponseHead, rawHead: Buffer, rest: Buffer | undefined): void {
+  /**
+   * The response head is `input[0, end)`; what follows it in `input` is body. Views of the two are
+   * made only where they go apart: a head sent on unchanged with the body that came with it is
+   * written as the one view the read gave (each view is an object of about 100 bytes, and a
+   * small keep-alive request made three of them here).
+   */
+  #startResponse(head: ResponseHead, input: Buffer, end: number): void {
     const request = this.#request;
     const backend = this.#backend;
     const http = this.#frontend.http;
@@ -929,7 +935,8 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     const hideServerClose = head.wantsClose && !this.#closeAfter && !upgrading;
     const reframe = head.lengthConflict || head.lengthRepeated;
     const needsRewrite = modified || client10KeepAlive || announceClose || hideServerClose || this.#dechunk || reframe;
-    let out = rawHead;
+    // undefined: the head goes as received
+    let out: Buffer | undefined;
     if (needsRewrite && !modified && !this.#dechunk && !reframe) {
       // only connection handling changes: splice the received bytes
       const extra = this.#closeAfter ? 'connection: close\r\n' : request.version === 10 ? 'connection: keep-alive\r\n' : '';
@@ -947,45 +954,45 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       out = serializeHead(startLine, headers, drop, extra);
     }
     this.#responseStarted = true;
+    const restLength = input.length - end;
     if (upgrading) {
-      this.#toClient(out);
-      this.#startTunnel(rest);
+      this.#toClient(out ?? headOf(input, end));
+      this.#startTunnel(restLength > 0 ? input.subarray(end) : undefined);
       return;
     }
     // no body to wait for: a bodiless status, a HEAD, or `Content-Length: 0`
     const emptyBody = !this.#responseUntilClose && this.#responseChunks === undefined && this.#responseRemaining === 0;
-    if (this.#responseNoBody || (emptyBody && rest === undefined)) {
+    if (this.#responseNoBody || (emptyBody && restLength === 0)) {
       this.#responseDone = true;
-      this.#toClient(out);
+      this.#toClient(out ?? headOf(input, end));
       this.#finishTransaction();
       return;
     }
     this.#responseDone = false;
-    if (rest === undefined) {
-      this.#toClient(out);
+    if (restLength === 0) {
+      this.#toClient(out ?? input);
       return;
     }
-    const adjacent = rest.buffer === out.buffer && rest.byteOffset === out.byteOffset + out.length;
     if (
       !this.#dechunk &&
       !this.#responseUntilClose &&
       this.#responseChunks === undefined &&
-      rest.length <= this.#responseRemaining &&
-      (adjacent || rest.length <= maxJoinedBodyBytes)
+      restLength <= this.#responseRemaining &&
+      (out === undefined || restLength <= maxJoinedBodyBytes)
     ) {
       // the common case: head and body arrived together: one write. Unchanged, the bytes go as
-      // received (head and rest are adjacent views of one chunk, so no copy); a rewritten head
-      // is joined with a small body rather than cost a second system call
-      this.#responseRemaining -= rest.length;
-      this.#toClient(adjacent ? Buffer.from(out.buffer, out.byteOffset, out.length + rest.length) : Buffer.concat([out, rest]));
+      // received; a rewritten head is joined with a small body rather than cost a second system
+      // call
+      this.#responseRemaining -= restLength;
+      this.#toClient(out === undefined ? input : Buffer.concat([out, input.subarray(end)]));
       if (this.#responseRemaining === 0) {
         this.#responseDone = true;
         this.#finishTransaction();
       }
       return;
     }
-    this.#toClient(out);
-    this.#feedResponseBody(rest, 0);
+    this.#toClient(out ?? input.subarray(0, end));
+    this.#feedResponseBody(input, end);
   }
 
   #feedResponseBody(chunk: Buffer, start: number): void {
@@ -1131,8 +1138,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#closeServerAfter = false;
     this.#dechunk = false;
     this.#requestDone = true;
-    this.#pending.length = 0;
-    this.#pendingBytes = 0;
+    this.#pending.clear();
     this.#rawHead = undefined;
     this.#backend = undefined;
     this.#servedBy = undefined;

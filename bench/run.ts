@@ -8,8 +8,8 @@
 //   npm run bench -- --only get-c50,tcp  some scenarios only
 //   npm run bench -- --compare OLD.json NEW.json   vigil's figures in two saved runs
 //   npm run bench -- --vigil-commit HEAD  vigil as committed, whatever the work tree holds
-//   npm run bench -- --baseline HEAD --proxies vigil --rounds 6   the work tree against a commit,
-//                                        alternated in the same rounds (vigil-base in the table)
+//   npm run bench -- --baseline HEAD --only get-c50   the work tree's vigil against a commit's,
+//                                        both running, loaded in turn for 1 s slices (--slices N)
 //   npm run bench -- --profile DIR --only get-c50  vigil alone under --cpu-prof, summarised
 //
 // It installs nothing: missing tools are named with their Debian package and the run stops.
@@ -31,7 +31,7 @@ import { backendAccepts, cpuTicks, ForeignCpu, memoryKiB, ProcessGroup, waitForP
 import {
   renderComparison,
   renderLegend,
-  renderPaired,
+  renderRoundRatios,
   renderTable,
   renderTargets,
   summarise,
@@ -41,6 +41,7 @@ import {
   type ScenarioResult,
 } from './e2e/report.ts';
 import { proxies, proxyNames, scenarios, type ProxyName, type Scenario } from './e2e/scenarios.ts';
+import { renderBaseline, runPaired, type PairedScenario } from './e2e/paired.ts';
 import { checkTools, describeMissing, machineInfo, nginxStreamModule } from './e2e/tools.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,7 +63,7 @@ function extractCommit(rev: string, dir: string, label: string): { root: string;
 
 const usage = `usage: node bench/run.ts [--quick] [--rounds N] [--only NAME,...] [--proxies NAME,...] [--json FILE] [--save]
                           [--max-other-cpu PERCENT] [--seconds S] [--port-base PORT] [--keep] [--vigil-commit REV]
-                          [--baseline REV]
+                          [--baseline REV [--slices N]]
        node bench/run.ts --compare OLD.json NEW.json
        node bench/run.ts --profile DIR [--only NAME,...] [--seconds S]
 scenarios: ${scenarios.map((s) => s.name).join(', ')}`;
@@ -84,6 +85,7 @@ function parse() {
       'max-other-cpu': { type: 'string', default: '20' },
       'vigil-commit': { type: 'string' },
       baseline: { type: 'string' },
+      slices: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -112,8 +114,6 @@ interface Context {
   readonly secondsOverride: number | undefined;
   /** bin/vigil of the work tree, or of the extracted --vigil-commit */
   readonly vigilBin: string;
-  /** bin/vigil of the extracted --baseline commit */
-  readonly vigilBaseBin: string | undefined;
   /** a run during which other processes used more of one CPU than this (percent) is run again */
   readonly maxOtherCpu: number;
   readonly retries: number;
@@ -156,7 +156,6 @@ async function measure(
       files: context.files,
       ports: context.ports,
       vigil: context.vigilBin,
-      vigilBase: context.vigilBaseBin,
       cpus: scenario.threads === 1 ? cpuPlan.proxy1 : cpuPlan.proxy2,
       ...(vigilEnv === undefined ? {} : { vigilEnv }),
     },
@@ -196,14 +195,11 @@ async function measure(
  * checkout or an edit fills it and runs the TypeScript stripper, which later starts skip (about
  * 40 MiB and a slower warm-up). Every measured run then starts as a restarted vigil does.
  */
-async function primeVigil(context: Context, name: 'vigil' | 'vigil-base'): Promise<void> {
-  const proxy = proxies[name];
+async function primeVigil(context: Context, vigilBin = context.vigilBin): Promise<void> {
+  const proxy = proxies.vigil;
   const listens = proxy.listens(context.ports, context.nginxStream);
   await waitForPortsFree(listens);
-  const started = proxy.start(
-    { group: context.group, files: context.files, ports: context.ports, vigil: context.vigilBin, vigilBase: context.vigilBaseBin, cpus: cpuPlan.proxy1 },
-    1,
-  );
+  const started = proxy.start({ group: context.group, files: context.files, ports: context.ports, vigil: vigilBin, cpus: cpuPlan.proxy1 }, 1);
   try {
     await waitForPorts(started, listens);
   } finally {
@@ -318,10 +314,8 @@ async function main(): Promise<number> {
   }
   const chosen = pick(scenarios, values.only, 'scenario');
   const chosenProxies = pick(proxyNames.map((name) => ({ name })), values.proxies, 'proxy').map((p) => p.name);
-  if (values.baseline !== undefined) {
-    if (!chosenProxies.includes('vigil')) throw new Error('Cannot use --baseline without vigil among --proxies');
-    chosenProxies.splice(chosenProxies.indexOf('vigil') + 1, 0, 'vigil-base');
-  }
+  const slices = values.slices === undefined ? 20 : Number(values.slices);
+  if (!Number.isInteger(slices) || slices < 2 || slices > 200) throw new Error(`Cannot use --slices "${values.slices}": expected 2 to 200`);
   const rounds = values.rounds !== undefined ? Number(values.rounds) : values.quick ? 1 : 3;
   const secondsOverride = values.seconds === undefined ? undefined : Number(values.seconds);
   const portBase = Number(values['port-base']);
@@ -386,14 +380,13 @@ async function main(): Promise<number> {
   const ports = portsFrom(portBase);
   const files = writeBenchFiles(dir, ports, tools.nginxStream ? nginxStreamModule.path : undefined);
   const warmupSeconds = values.quick ? 1 : 2;
-  const context: Context = { group, files, ports, pinning, nginxStream: tools.nginxStream, warmupSeconds, quick: values.quick, secondsOverride, maxOtherCpu, retries: values.quick ? 0 : 3, vigilBin, vigilBaseBin, backendPid: 0 };
+  const context: Context = { group, files, ports, pinning, nginxStream: tools.nginxStream, warmupSeconds, quick: values.quick, secondsOverride, maxOtherCpu, retries: values.quick ? 0 : 3, vigilBin, backendPid: 0 };
   const report: BenchReport = {
     format: 'vigil-bench/1',
     command: ['npm run bench --', ...process.argv.slice(2)].join(' ').replace(/ --$/, ''),
     startedAt: new Date().toISOString(),
     options: { quick: values.quick, rounds, warmupSeconds, maxOtherCpuPercent: maxOtherCpu },
     machine,
-    ...(baselineCommit === undefined ? {} : { baselineCommit }),
     pinning: {
       enabled: pinningEnabled,
       ...cpuPlan,
@@ -420,10 +413,24 @@ async function main(): Promise<number> {
     await waitForPorts(backend, [ports.backend]);
     context.backendPid = backend.pid;
 
-    if (values.profile !== undefined || chosenProxies.includes('vigil')) await primeVigil(context, 'vigil');
-    if (baselineCommit !== undefined) {
-      console.log(`bench: vigil-base is vigil as committed at ${baselineCommit.slice(0, 12)}`);
-      await primeVigil(context, 'vigil-base');
+    if (values.profile !== undefined || chosenProxies.includes('vigil') || vigilBaseBin !== undefined) await primeVigil(context);
+    if (vigilBaseBin !== undefined && baselineCommit !== undefined) {
+      console.log(`bench: the work tree's vigil against vigil as committed at ${baselineCommit.slice(0, 12)}, ${slices} slices of 1 s each`);
+      await primeVigil(context, vigilBaseBin);
+      const paired = { group, files, ports, vigilBin, baseBin: vigilBaseBin, loadCpus: cpuPlan.load, slices, warmupSeconds };
+      const done: PairedScenario[] = [];
+      report.baseline = { commit: baselineCommit, scenarios: done };
+      for (const scenario of chosen) {
+        const cpus = scenario.threads === 1 ? cpuPlan.proxy1 : cpuPlan.proxy2;
+        done.push(await runPaired({ ...paired, cpus }, scenario, (line) => console.log(line)));
+      }
+      report.finishedAt = new Date().toISOString();
+      console.log(`\n${renderBaseline(baselineCommit, done)}`);
+      if (values.json !== undefined) {
+        writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+        console.log(`\nbench: wrote ${values.json}`);
+      }
+      return 0;
     }
     if (values.profile !== undefined) {
       await profile(context, chosen, values.profile);
@@ -434,8 +441,10 @@ async function main(): Promise<number> {
     report.finishedAt = new Date().toISOString();
 
     console.log(`\n${renderTable(report)}\n\n${renderLegend(report)}`);
-    const paired = renderPaired(report, 'vigil-base');
-    if (paired !== '') console.log(`\n${paired}`);
+    if (chosenProxies.includes('haproxy')) {
+      const rounds = renderRoundRatios(report, 'haproxy');
+      if (rounds !== '') console.log(`\n${rounds}`);
+    }
     const targets = renderTargets(report);
     if (targets !== '') console.log(`\nissue 8 targets:\n${targets}`);
     const json = `${JSON.stringify(report, null, 2)}\n`;

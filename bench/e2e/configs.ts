@@ -96,7 +96,7 @@ http {
 `;
 }
 
-function haproxyCfg(ports: Ports, threads: number): string {
+export function haproxyCfg(ports: Ports, threads: number): string {
   // `http-reuse always`: nginx's upstream keepalive and vigil's server pool hand any idle server
   // connection to any request; HAProxy's default (`safe`) would open a server connection for the
   // first request of every client connection, which makes the new-connection scenario compare

@@ -2,7 +2,8 @@
 // (printed, and pasted into README.md), and a comparison of two saved runs.
 import type { LoadResult } from './load.ts';
 import type { MachineInfo } from './tools.ts';
-import { reportOrder, type ProxyName } from './scenarios.ts';
+import { proxyNames, type ProxyName } from './scenarios.ts';
+import type { PairedScenario } from './paired.ts';
 
 export interface RunMeasurement extends LoadResult {
   readonly round: number;
@@ -59,8 +60,8 @@ export interface BenchReport {
   finishedAt?: string;
   readonly options: { readonly quick: boolean; readonly rounds: number; readonly warmupSeconds: number; readonly maxOtherCpuPercent: number };
   readonly machine: MachineInfo;
-  /** the commit `vigil-base` ran (`--baseline`) */
-  readonly baselineCommit?: string;
+  /** `--baseline REV`: the commit compared against, and the slices of each scenario */
+  baseline?: { readonly commit: string; readonly scenarios: PairedScenario[] };
   readonly pinning: { readonly enabled: boolean; readonly proxy1: string; readonly proxy2: string; readonly backend: string; readonly load: string; readonly note: string };
   /** VmRSS of `node -e 'setInterval(()=>{},1000)'` after 1 s: the yardstick of the RSS target */
   idleNodeRssKiB?: number;
@@ -106,7 +107,7 @@ export function renderTable(report: BenchReport): string {
   for (const scenario of report.scenarios) {
     const vigil = scenario.proxies.vigil?.median;
     let first = true;
-    for (const name of reportOrder) {
+    for (const name of proxyNames) {
       const result = scenario.proxies[name];
       if (result === undefined) continue;
       const label = first ? scenario.name : '';
@@ -120,7 +121,7 @@ export function renderTable(report: BenchReport): string {
       lines.push(`| ${label} | ${name} | ${rate(m.requestsPerSecond)}${flag} | ${ms(m.p50Ms)} | ${ms(m.p99Ms)} | ${ms(m.p999Ms)} | ${mib(m.peakRssKiB)} | ${pct(m.proxyCpuPercent)} | ${us(m.cpuMicrosPerRequest)} | ${Number.isFinite(m.serverConnections) ? m.serverConnections.toFixed(0) : '-'} |`);
     }
     if (vigil === undefined) continue;
-    for (const other of reportOrder) {
+    for (const other of proxyNames) {
       if (other === 'vigil') continue;
       const m = scenario.proxies[other]?.median;
       if (m === undefined) continue;
@@ -138,7 +139,7 @@ export function renderTable(report: BenchReport): string {
  * (a shared one does) moves both sides of each ratio alike, where a ratio of medians taken over
  * the whole session does not cancel it.
  */
-export function renderPaired(report: BenchReport, other: ProxyName): string {
+export function renderRoundRatios(report: BenchReport, other: ProxyName): string {
   const lines: string[] = [];
   for (const scenario of report.scenarios) {
     const mine = scenario.proxies.vigil?.runs ?? [];
@@ -156,9 +157,8 @@ export function renderPaired(report: BenchReport, other: ProxyName): string {
     );
   }
   if (lines.length === 0) return '';
-  const base = other === 'vigil-base' && report.baselineCommit !== undefined ? ` (${report.baselineCommit.slice(0, 12)})` : '';
   return [
-    `vigil/${other}${base}, round by round (median of the rounds' ratios, then each round's):`,
+    `vigil/${other}, round by round (median of the rounds' ratios, then each round's):`,
     '',
     '| scenario | req/s | rounds | CPU µs/req | rounds | p99 |',
     '|---|---:|---|---:|---|---:|',
@@ -225,7 +225,7 @@ export function renderComparison(before: BenchReport, after: BenchReport): strin
   ];
   for (const scenario of after.scenarios) {
     const old = before.scenarios.find((s) => s.name === scenario.name);
-    for (const name of reportOrder) {
+    for (const name of proxyNames) {
       const a = scenario.proxies[name]?.median;
       const b = old?.proxies[name]?.median;
       if (a === undefined || b === undefined) continue;

@@ -75,19 +75,14 @@ export const scenarios: readonly Scenario[] = [
   },
 ];
 
-export type ProxyName = 'vigil' | 'vigil-base' | 'haproxy' | 'nginx';
-/** what `--proxies` chooses from; `vigil-base` runs only with `--baseline REV` */
+export type ProxyName = 'vigil' | 'haproxy' | 'nginx';
 export const proxyNames: readonly ProxyName[] = ['vigil', 'haproxy', 'nginx'];
-/** the order of rows in tables */
-export const reportOrder: readonly ProxyName[] = ['vigil', 'vigil-base', 'haproxy', 'nginx'];
 
 export interface ProxyContext {
   readonly group: ProcessGroup;
   readonly files: BenchFiles;
   readonly ports: Ports;
   readonly vigil: string;
-  /** bin/vigil of the `--baseline` commit */
-  readonly vigilBase: string | undefined;
   readonly cpus: string;
   /** extra environment for vigil's Node (NODE_OPTIONS for --cpu-prof) */
   readonly vigilEnv?: NodeJS.ProcessEnv;
@@ -101,32 +96,17 @@ export interface Proxy {
   listens(ports: Ports, nginxStream: boolean): number[];
 }
 
-function startVigil(c: ProxyContext, threads: number, bin: string, label: string): Started {
-  return c.group.start({
-    name: `${label} (${threads} worker${threads > 1 ? 's' : ''})`,
-    command: bin,
-    args: ['run', '-f', c.files.haproxyCfg(threads), '--workers', String(threads)],
-    cpus: c.cpus,
-    env: { ...process.env, ...c.vigilEnv },
-  });
-}
-
 export const proxies: Readonly<Record<ProxyName, Proxy>> = {
   vigil: {
     name: 'vigil',
-    start: (c, threads) => startVigil(c, threads, c.vigil, 'vigil'),
-    port: (p, listener) => (listener === 'http' ? p.cfgHttp : p.cfgTcp),
-    listens: (p) => [p.cfgHttp, p.cfgTcp],
-  },
-  // Another commit of vigil in the same rounds: two builds compared within minutes of each other,
-  // on the same files, with the same pinning, are the only comparison that a shared machine's
-  // drift (its speed changed by 20% within an hour here) does not swamp.
-  'vigil-base': {
-    name: 'vigil-base',
-    start: (c, threads) => {
-      if (c.vigilBase === undefined) throw new Error('vigil-base runs only with --baseline REV');
-      return startVigil(c, threads, c.vigilBase, 'vigil-base');
-    },
+    start: (c, threads) =>
+      c.group.start({
+        name: `vigil (${threads} worker${threads > 1 ? 's' : ''})`,
+        command: c.vigil,
+        args: ['run', '-f', c.files.haproxyCfg(threads), '--workers', String(threads)],
+        cpus: c.cpus,
+        env: { ...process.env, ...c.vigilEnv },
+      }),
     port: (p, listener) => (listener === 'http' ? p.cfgHttp : p.cfgTcp),
     listens: (p) => [p.cfgHttp, p.cfgTcp],
   },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderPaired, renderTable, summarise, type BenchReport, type ProxyResult, type RunMeasurement } from '../../bench/e2e/report.ts';
+import { renderBaseline, type Slice } from '../../bench/e2e/paired.ts';
+import { renderRoundRatios, renderTable, summarise, type BenchReport, type ProxyResult, type RunMeasurement } from '../../bench/e2e/report.ts';
 
 function run(round: number, requestsPerSecond: number, cpuMicrosPerRequest: number): RunMeasurement {
   return {
@@ -24,10 +25,9 @@ function result(runs: RunMeasurement[]): ProxyResult {
   return { runs, discarded: [], median: summarise(runs) };
 }
 
-// A machine that slows down over the session: each round is slower than the last, and the work
-// tree is 10% faster than the baseline within every round.
+// A machine that slows down over the session: each round is slower than the last, and vigil is
+// 10% faster than HAProxy within every round.
 const report = {
-  baselineCommit: 'abcdef0123456789',
   scenarios: [
     {
       name: 'get-c50',
@@ -36,28 +36,36 @@ const report = {
       threads: 1,
       proxies: {
         vigil: result([run(1, 55_000, 18), run(2, 44_000, 22.5), run(3, 33_000, 30)]),
-        'vigil-base': result([run(1, 50_000, 20), run(2, 40_000, 25), run(3, 30_000, 33)]),
+        haproxy: result([run(1, 50_000, 20), run(2, 40_000, 25), run(3, 30_000, 33)]),
       },
     },
   ],
 } as unknown as BenchReport;
 
-test('paired ratios take each round on its own, so a drifting machine cancels out', () => {
-  const text = renderPaired(report, 'vigil-base');
-  assert.match(text, /vigil\/vigil-base \(abcdef012345\)/);
+test('round ratios take each round on its own, so a drifting machine cancels out', () => {
+  const text = renderRoundRatios(report, 'haproxy');
+  assert.match(text, /vigil\/haproxy, round by round/);
   assert.match(text, /\| get-c50 \| 1\.10x \| 1\.10 1\.10 1\.10 \| 0\.90x \| 0\.90 0\.90 0\.91 \| 1\.00x \|/);
 });
 
-test('paired ratios skip rounds the other side did not run, and scenarios without it', () => {
+test('round ratios skip rounds the other proxy did not run, and scenarios without it', () => {
   const partial = structuredClone(report) as unknown as { scenarios: { proxies: Record<string, ProxyResult> }[] };
-  const base = partial.scenarios[0]!.proxies['vigil-base']!;
-  base.runs.splice(1, 2);
-  assert.match(renderPaired(partial as unknown as BenchReport, 'vigil-base'), /\| get-c50 \| 1\.10x \| 1\.10 \|/);
-  assert.equal(renderPaired(report, 'haproxy'), '');
+  partial.scenarios[0]!.proxies['haproxy']!.runs.splice(1, 2);
+  assert.match(renderRoundRatios(partial as unknown as BenchReport, 'haproxy'), /\| get-c50 \| 1\.10x \| 1\.10 \|/);
+  assert.equal(renderRoundRatios(report, 'nginx'), '');
 });
 
-test('the table has a row and a ratio row for the baseline', () => {
+test('the table has a row per proxy and vigil\'s ratio to each other', () => {
   const table = renderTable(report);
-  assert.match(table, /\|  \| vigil-base \| 40\.0k \|/);
-  assert.match(table, /\*vigil\/vigil-base\* \| \*1\.10x\*/);
+  assert.match(table, /\|  \| haproxy \| 40\.0k \|/);
+  assert.match(table, /\*vigil\/haproxy\* \| \*1\.10x\*/);
+});
+
+test('baseline slices are summed per side: requests over seconds, CPU ticks over requests', () => {
+  const slice = (side: 'vigil' | 'base', requests: number, ticks: number, p99Ms: number): Slice => ({ side, requests, seconds: 1, ticks, p99Ms, errors: 0 });
+  // one slow moment hits both sides alike; the base costs 10% more CPU per request throughout
+  const slices = [slice('vigil', 40_000, 80, 2), slice('base', 40_000, 88, 3), slice('base', 20_000, 44, 5), slice('vigil', 20_000, 40, 4)];
+  const text = renderBaseline('0123456789abcdef', [{ name: 'get-c50', slices }]);
+  assert.match(text, /vigil at 0123456789ab \(base\)/);
+  assert.match(text, /\| get-c50 \| 2 \| 30000 \| 30000 \| 1\.000x \| 20\.00 \| 22\.00 \| 0\.909x \| 3\.00 \| 4\.00 \| 0 \|/);
 });

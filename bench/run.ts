@@ -10,6 +10,7 @@
 //   npm run bench -- --vigil-commit HEAD  vigil as committed, whatever the work tree holds
 //   npm run bench -- --baseline HEAD --only get-c50   the work tree's vigil against a commit's,
 //                                        both running, loaded in turn for 1 s slices (--slices N)
+//   npm run bench -- --interleave haproxy  the same, vigil against HAProxy (or nginx)
 //   npm run bench -- --profile DIR --only get-c50  vigil alone under --cpu-prof, summarised
 //
 // It installs nothing: missing tools are named with their Debian package and the run stops.
@@ -41,7 +42,7 @@ import {
   type ScenarioResult,
 } from './e2e/report.ts';
 import { proxies, proxyNames, scenarios, type ProxyName, type Scenario } from './e2e/scenarios.ts';
-import { renderBaseline, runPaired, type PairedScenario } from './e2e/paired.ts';
+import { otherLabel, renderInterleaved, runPaired, type Other, type PairedScenario } from './e2e/paired.ts';
 import { checkTools, describeMissing, machineInfo, nginxStreamModule } from './e2e/tools.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,7 +64,7 @@ function extractCommit(rev: string, dir: string, label: string): { root: string;
 
 const usage = `usage: node bench/run.ts [--quick] [--rounds N] [--only NAME,...] [--proxies NAME,...] [--json FILE] [--save]
                           [--max-other-cpu PERCENT] [--seconds S] [--port-base PORT] [--keep] [--vigil-commit REV]
-                          [--baseline REV [--slices N]]
+                          [--baseline REV | --interleave haproxy|nginx] [--slices N]
        node bench/run.ts --compare OLD.json NEW.json
        node bench/run.ts --profile DIR [--only NAME,...] [--seconds S]
 scenarios: ${scenarios.map((s) => s.name).join(', ')}`;
@@ -86,6 +87,7 @@ function parse() {
       'vigil-commit': { type: 'string' },
       baseline: { type: 'string' },
       slices: { type: 'string' },
+      interleave: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -314,6 +316,9 @@ async function main(): Promise<number> {
   }
   const chosen = pick(scenarios, values.only, 'scenario');
   const chosenProxies = pick(proxyNames.map((name) => ({ name })), values.proxies, 'proxy').map((p) => p.name);
+  const interleave = values.interleave;
+  if (interleave !== undefined && interleave !== 'haproxy' && interleave !== 'nginx') throw new Error(`Cannot use --interleave "${interleave}": expected haproxy or nginx`);
+  if (interleave !== undefined && values.baseline !== undefined) throw new Error('Cannot use --interleave with --baseline: vigil is interleaved with one other at a time');
   const slices = values.slices === undefined ? 20 : Number(values.slices);
   if (!Number.isInteger(slices) || slices < 2 || slices > 200) throw new Error(`Cannot use --slices "${values.slices}": expected 2 to 200`);
   const rounds = values.rounds !== undefined ? Number(values.rounds) : values.quick ? 1 : 3;
@@ -414,18 +419,29 @@ async function main(): Promise<number> {
     context.backendPid = backend.pid;
 
     if (values.profile !== undefined || chosenProxies.includes('vigil') || vigilBaseBin !== undefined) await primeVigil(context);
-    if (vigilBaseBin !== undefined && baselineCommit !== undefined) {
-      console.log(`bench: the work tree's vigil against vigil as committed at ${baselineCommit.slice(0, 12)}, ${slices} slices of 1 s each`);
-      await primeVigil(context, vigilBaseBin);
-      const paired = { group, files, ports, vigilBin, baseBin: vigilBaseBin, loadCpus: cpuPlan.load, slices, warmupSeconds };
+    const other: Other | undefined =
+      vigilBaseBin !== undefined && baselineCommit !== undefined
+        ? { kind: 'vigil', bin: vigilBaseBin, commit: baselineCommit }
+        : interleave === undefined
+          ? undefined
+          : { kind: interleave };
+    if (other !== undefined) {
+      const label = otherLabel(other);
+      console.log(`bench: vigil${values['vigil-commit'] === undefined ? ' (work tree)' : ''} against ${label}, both running, ${slices} pairs of 1 s slices`);
+      if (other.kind === 'vigil') await primeVigil(context, other.bin);
+      const paired = { group, files, ports, vigilBin, other, loadCpus: cpuPlan.load, slices, warmupSeconds, nginxStream: tools.nginxStream };
       const done: PairedScenario[] = [];
-      report.baseline = { commit: baselineCommit, scenarios: done };
+      report.interleaved = { other: label, scenarios: done };
       for (const scenario of chosen) {
+        if (other.kind === 'nginx' && scenario.listener === 'tcp' && !tools.nginxStream) {
+          console.log(`  ${scenario.name}: skipped, nginx has no stream module (${nginxStreamModule.debianPackage})`);
+          continue;
+        }
         const cpus = scenario.threads === 1 ? cpuPlan.proxy1 : cpuPlan.proxy2;
         done.push(await runPaired({ ...paired, cpus }, scenario, (line) => console.log(line)));
       }
       report.finishedAt = new Date().toISOString();
-      console.log(`\n${renderBaseline(baselineCommit, done)}`);
+      console.log(`\n${renderInterleaved(label, done)}`);
       if (values.json !== undefined) {
         writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
         console.log(`\nbench: wrote ${values.json}`);

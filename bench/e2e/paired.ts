@@ -1,9 +1,11 @@
-// `--baseline REV`: the work tree's vigil against another commit's, both running at once on the
-// same CPUs, loaded in turn for one-second slices. A change of a few percent is what an
-// optimisation brings, and a shared machine of this kind hides it: the same vigil measured in
-// runs of 6 s one after the other gave ratios from 0.81 to 1.26 against itself. Slices a second
-// apart, summed over twenty or more of each, put both sides through the same moments of the
-// machine; the same build against itself then comes out within about 2% (CPU per request).
+// Interleaved runs: vigil and one other (another commit's vigil with `--baseline REV`, or HAProxy
+// or nginx with `--interleave NAME`), both running at once on the same CPUs, loaded in turn for
+// one-second slices. A change of a few percent is what an optimisation brings, and a shared
+// machine of this kind hides it: the same vigil measured in runs of 6 s one after the other gave
+// ratios from 0.81 to 1.26 against itself. Slices a second apart, summed over twenty or more of
+// each, put both sides through the same moments of the machine; the same build against itself
+// then comes out within about 2% (CPU per request). The other side's haproxy.cfg is the same file
+// as vigil's but for its ports (10 above), since both listen at once.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { haproxyCfg, type BenchFiles, type Ports } from './configs.ts';
@@ -12,7 +14,14 @@ import { cpuTicks, waitForPorts, waitForPortsFree, type ProcessGroup, type Start
 import { median } from './report.ts';
 import { proxies, type Scenario } from './scenarios.ts';
 
-export type Side = 'vigil' | 'base';
+export type Side = 'vigil' | 'other';
+
+/** what vigil is interleaved with */
+export type Other = { readonly kind: 'vigil'; readonly bin: string; readonly commit: string } | { readonly kind: 'haproxy' } | { readonly kind: 'nginx' };
+
+export function otherLabel(other: Other): string {
+  return other.kind === 'vigil' ? `vigil at ${other.commit.slice(0, 12)}` : other.kind === 'haproxy' ? 'HAProxy' : 'nginx';
+}
 
 export interface Slice {
   readonly side: Side;
@@ -34,18 +43,20 @@ export interface PairedOptions {
   readonly files: BenchFiles;
   readonly ports: Ports;
   readonly vigilBin: string;
-  readonly baseBin: string;
+  readonly other: Other;
   readonly cpus: string;
   readonly loadCpus: string;
   readonly slices: number;
   readonly warmupSeconds: number;
+  /** nginx has its stream module (its `mode tcp` counterpart) */
+  readonly nginxStream: boolean;
 }
 
-/** The base listens this far above the work tree's ports (portsFrom leaves the gap free) */
-const basePortOffset = 10;
+/** The other side listens this far above vigil's ports (portsFrom leaves the gap free) */
+const otherPortOffset = 10;
 
-function basePorts(ports: Ports): Ports {
-  return { ...ports, cfgHttp: ports.cfgHttp + basePortOffset, cfgTcp: ports.cfgTcp + basePortOffset };
+function shiftedPorts(ports: Ports): Ports {
+  return { ...ports, cfgHttp: ports.cfgHttp + otherPortOffset, cfgTcp: ports.cfgTcp + otherPortOffset };
 }
 
 async function load(options: PairedOptions, scenario: Scenario, port: number, seconds: number, record: boolean): Promise<LoadResult> {
@@ -67,29 +78,32 @@ async function load(options: PairedOptions, scenario: Scenario, port: number, se
 /** Runs one scenario's slices; both vigils are started before and stopped after */
 export async function runPaired(options: PairedOptions, scenario: Scenario, log: (line: string) => void): Promise<PairedScenario> {
   const { group, files, ports } = options;
-  const base = basePorts(ports);
-  const baseCfg = join(files.dir, `haproxy-base-${scenario.threads}t.cfg`);
-  writeFileSync(baseCfg, haproxyCfg(base, scenario.threads));
-  const baseFiles: BenchFiles = { ...files, haproxyCfg: () => baseCfg };
-  const listens = { vigil: proxies.vigil.listens(ports, false), base: proxies.vigil.listens(base, false) };
-  await waitForPortsFree([...listens.vigil, ...listens.base]);
+  const shifted = shiftedPorts(ports);
+  const otherCfg = join(files.dir, `haproxy-other-${scenario.threads}t.cfg`);
+  writeFileSync(otherCfg, haproxyCfg(shifted, scenario.threads));
+  const otherFiles: BenchFiles = { ...files, haproxyCfg: () => otherCfg };
+  const otherProxy = proxies[options.other.kind];
+  // nginx runs its own config on its own ports; HAProxy and another vigil the shifted haproxy.cfg
+  const otherPorts = options.other.kind === 'nginx' ? ports : shifted;
+  const listens = { vigil: proxies.vigil.listens(ports, false), other: otherProxy.listens(otherPorts, options.nginxStream) };
+  await waitForPortsFree([...listens.vigil, ...listens.other]);
   const context = (vigil: string, which: BenchFiles) => ({ group, files: which, ports, vigil, cpus: options.cpus });
   const started: Record<Side, Started> = {
     vigil: proxies.vigil.start(context(options.vigilBin, files), scenario.threads),
-    base: proxies.vigil.start(context(options.baseBin, baseFiles), scenario.threads),
+    other: otherProxy.start(context(options.other.kind === 'vigil' ? options.other.bin : options.vigilBin, options.other.kind === 'nginx' ? files : otherFiles), scenario.threads),
   };
   try {
     await waitForPorts(started.vigil, listens.vigil);
-    await waitForPorts(started.base, listens.base);
+    await waitForPorts(started.other, listens.other);
     const port: Record<Side, number> = {
       vigil: proxies.vigil.port(ports, scenario.listener),
-      base: proxies.vigil.port(base, scenario.listener),
+      other: otherProxy.port(otherPorts, scenario.listener),
     };
-    for (const side of ['vigil', 'base'] as const) await load(options, scenario, port[side], options.warmupSeconds, false);
+    for (const side of ['vigil', 'other'] as const) await load(options, scenario, port[side], options.warmupSeconds, false);
     const slices: Slice[] = [];
     for (let i = 0; i < options.slices; i++) {
       // each pair starts with the other side, so neither always follows the other
-      const order: Side[] = i % 2 === 0 ? ['vigil', 'base'] : ['base', 'vigil'];
+      const order: Side[] = i % 2 === 0 ? ['vigil', 'other'] : ['other', 'vigil'];
       for (const side of order) {
         const pid = started[side].pid;
         const before = cpuTicks(pid);
@@ -109,7 +123,7 @@ export async function runPaired(options: PairedOptions, scenario: Scenario, log:
     }
     return { name: scenario.name, slices };
   } finally {
-    await Promise.all([group.stop(started.vigil), group.stop(started.base)]);
+    await Promise.all([group.stop(started.vigil), group.stop(started.other)]);
   }
 }
 
@@ -134,18 +148,18 @@ function totals(slices: readonly Slice[], side: Side): SideTotals {
   };
 }
 
-/** The work tree against the baseline, summed over each side's slices */
-export function renderBaseline(commit: string, scenarios: readonly PairedScenario[]): string {
+/** vigil against the other side, summed over each side's slices */
+export function renderInterleaved(other: string, scenarios: readonly PairedScenario[]): string {
   const f = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits) : '-');
   const lines = [
-    `vigil (work tree) against vigil at ${commit.slice(0, 12)} (base), both running, loaded in turn for 1 s slices:`,
+    `vigil (work tree) against ${other}, both running, loaded in turn for 1 s slices (ratios are vigil's):`,
     '',
-    '| scenario | slices | req/s vigil | req/s base | ratio | CPU µs/req vigil | base | ratio | p99 ms vigil | base | errors |',
+    `| scenario | slices | req/s vigil | req/s ${other} | ratio | CPU µs/req vigil | ${other} | ratio | p99 ms vigil | ${other} | errors |`,
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const scenario of scenarios) {
     const v = totals(scenario.slices, 'vigil');
-    const b = totals(scenario.slices, 'base');
+    const b = totals(scenario.slices, 'other');
     lines.push(
       `| ${scenario.name} | ${scenario.slices.length / 2} | ${f(v.requestsPerSecond, 0)} | ${f(b.requestsPerSecond, 0)} | ${f(v.requestsPerSecond / b.requestsPerSecond, 3)}x | ${f(v.cpuMicrosPerRequest, 2)} | ${f(b.cpuMicrosPerRequest, 2)} | ${f(v.cpuMicrosPerRequest / b.cpuMicrosPerRequest, 3)}x | ${f(v.p99Ms, 2)} | ${f(b.p99Ms, 2)} | ${v.errors + b.errors} |`,
     );

@@ -60,8 +60,8 @@ export interface BenchReport {
   finishedAt?: string;
   readonly options: { readonly quick: boolean; readonly rounds: number; readonly warmupSeconds: number; readonly maxOtherCpuPercent: number };
   readonly machine: MachineInfo;
-  /** `--baseline REV`: the commit compared against, and the slices of each scenario */
-  baseline?: { readonly commit: string; readonly scenarios: PairedScenario[] };
+  /** `--baseline REV` or `--interleave NAME`: what vigil was interleaved with, and each scenario's slices */
+  interleaved?: { readonly other: string; readonly scenarios: PairedScenario[] };
   readonly pinning: { readonly enabled: boolean; readonly proxy1: string; readonly proxy2: string; readonly backend: string; readonly load: string; readonly note: string };
   /** VmRSS of `node -e 'setInterval(()=>{},1000)'` after 1 s: the yardstick of the RSS target */
   idleNodeRssKiB?: number;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderBaseline, type Slice } from '../../bench/e2e/paired.ts';
+import { renderInterleaved, type Slice } from '../../bench/e2e/paired.ts';
 import { renderRoundRatios, renderTable, summarise, type BenchReport, type ProxyResult, type RunMeasurement } from '../../bench/e2e/report.ts';
 
 function run(round: number, requestsPerSecond: number, cpuMicrosPerRequest: number): RunMeasurement {
@@ -62,10 +62,10 @@ test('the table has a row per proxy and vigil\'s ratio to each other', () => {
 });
 
 test('baseline slices are summed per side: requests over seconds, CPU ticks over requests', () => {
-  const slice = (side: 'vigil' | 'base', requests: number, ticks: number, p99Ms: number): Slice => ({ side, requests, seconds: 1, ticks, p99Ms, errors: 0 });
+  const slice = (side: 'vigil' | 'other', requests: number, ticks: number, p99Ms: number): Slice => ({ side, requests, seconds: 1, ticks, p99Ms, errors: 0 });
   // one slow moment hits both sides alike; the base costs 10% more CPU per request throughout
-  const slices = [slice('vigil', 40_000, 80, 2), slice('base', 40_000, 88, 3), slice('base', 20_000, 44, 5), slice('vigil', 20_000, 40, 4)];
-  const text = renderBaseline('0123456789abcdef', [{ name: 'get-c50', slices }]);
-  assert.match(text, /vigil at 0123456789ab \(base\)/);
+  const slices = [slice('vigil', 40_000, 80, 2), slice('other', 40_000, 88, 3), slice('other', 20_000, 44, 5), slice('vigil', 20_000, 40, 4)];
+  const text = renderInterleaved('vigil at 0123456789ab', [{ name: 'get-c50', slices }]);
+  assert.match(text, /against vigil at 0123456789ab, both running/);
   assert.match(text, /\| get-c50 \| 2 \| 30000 \| 30000 \| 1\.000x \| 20\.00 \| 22\.00 \| 0\.909x \| 3\.00 \| 4\.00 \| 0 \|/);
 });

@@ -4,8 +4,10 @@
 // machine of this kind hides it: the same vigil measured in runs of 6 s one after the other gave
 // ratios from 0.81 to 1.26 against itself. Slices a second apart, summed over twenty or more of
 // each, put both sides through the same moments of the machine; the same build against itself
-// then comes out within about 2% (CPU per request). The other side's haproxy.cfg is the same file
-// as vigil's but for its ports (10 above), since both listen at once.
+// then comes out within about 2% (CPU per request). Each side also pauses a second between its
+// slices, which two vigils pay for alike and vigil and HAProxy need not: against HAProxy this is
+// a second opinion beside the full run. The other side's haproxy.cfg is the same file as vigil's
+// but for its ports (10 above), since both listen at once.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { haproxyCfg, type BenchFiles, type Ports } from './configs.ts';

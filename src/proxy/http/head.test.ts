@@ -169,6 +169,27 @@ test('a head parsed in the middle of a larger read is read from its own offsets'
   assert.equal(first.headLength + 4, secondStart);
 });
 
+test('Host is read from the head\'s bytes when first asked, wherever they are by then', () => {
+  const memory = Buffer.from('junkGET /a HTTP/1.1\r\nHost:  www.example.test \r\nAccept: */*\r\n\r\n', 'latin1');
+  const first = parseRequestHead(memory, 4, findHeadEnd(memory, 4));
+  assert.ok(first.ok);
+  const second = parseRequestHead(memory, 4, findHeadEnd(memory, 4));
+  assert.ok(second.ok);
+  // read before the memory goes: kept; never read before: taken from the detached copy
+  assert.equal(first.host, 'www.example.test');
+  first.detach(memory.buffer);
+  second.detach(memory.buffer);
+  memory.fill(0x21);
+  assert.equal(first.host, 'www.example.test');
+  assert.equal(second.host, 'www.example.test');
+  const none = request('GET / HTTP/1.0\r\nAccept: */*\r\n\r\n');
+  assert.ok(none.ok);
+  assert.equal(none.host, undefined);
+  const empty = request('GET / HTTP/1.1\r\nHost:\r\n\r\n');
+  assert.ok(empty.ok);
+  assert.equal(empty.host, '');
+});
+
 test('a reason phrase with a control character is refused', () => {
   const bad = Buffer.from('HTTP/1.1 200 O\x01K\r\n\r\n', 'latin1');
   assert.equal(parseResponseHead(bad, 0, bad.length).ok, false);

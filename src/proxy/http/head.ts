@@ -174,7 +174,9 @@ interface FieldScan {
   connectionKeepAlive: boolean;
   connectionUpgrade: boolean;
   upgrade: string | undefined;
-  host: string | undefined;
+  /** where the Host value lies, OWS trimmed (-1: no Host); its string is made when first read */
+  hostAt: number;
+  hostEnd: number;
   hostCount: number;
   expectContinue: boolean;
   transferEncoding: string | undefined;
@@ -263,7 +265,12 @@ function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): s
     switch (colon - pos) {
       case 4:
         if (bytesAre(bytes, pos, 'host')) {
-          scan.host = valueOf(bytes, from, lineEnd);
+          let a = from;
+          let b = lineEnd;
+          while (a < b && (bytes[a] === 32 || bytes[a] === 9)) a++;
+          while (b > a && (bytes[b - 1] === 32 || bytes[b - 1] === 9)) b--;
+          scan.hostAt = a;
+          scan.hostEnd = b;
           scan.hostCount++;
         }
         break;
@@ -399,7 +406,8 @@ const scanRecord: FieldScan = {
   connectionKeepAlive: false,
   connectionUpgrade: false,
   upgrade: undefined,
-  host: undefined,
+  hostAt: -1,
+  hostEnd: -1,
   hostCount: 0,
   expectContinue: false,
   transferEncoding: undefined,
@@ -416,7 +424,8 @@ function freshScan(): FieldScan {
   scan.connectionKeepAlive = false;
   scan.connectionUpgrade = false;
   scan.upgrade = undefined;
-  scan.host = undefined;
+  scan.hostAt = -1;
+  scan.hostEnd = -1;
   scan.hostCount = 0;
   scan.expectContinue = false;
   scan.transferEncoding = undefined;
@@ -517,16 +526,34 @@ class ParsedHead {
 class ParsedRequestHead extends ParsedHead implements RequestHead {
   readonly method: string;
   readonly target: string;
-  readonly host: string | undefined;
   readonly expectContinue: boolean;
+  /**
+   * the Host value lies at `#hostAt` up to `#hostEnd` of the head's bytes until first read (-1:
+   * none): most requests never ask (HTTP/1.0 forwarding does; rules read the header list)
+   */
+  #hostAt: number;
+  #hostEnd: number;
+  #host: string | undefined;
 
   constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, method: string, target: string) {
     // the request line ends "HTTP/1.x" just before the CRLF that starts the fields
     super(bytes, fieldsAt, end, version, scan, headLength, fieldsAt - 3);
     this.method = method;
     this.target = target;
-    this.host = scan.host;
+    this.#hostAt = scan.hostAt;
+    this.#hostEnd = scan.hostEnd;
     this.expectContinue = scan.expectContinue && version === 11;
+  }
+
+  get host(): string | undefined {
+    if (this.#hostAt === -1) return undefined;
+    return (this.#host ??= latin1Text(this.bytes, this.#hostAt, this.#hostEnd));
+  }
+
+  protected override detached(shift: number): void {
+    if (this.#hostAt === -1) return;
+    this.#hostAt -= shift;
+    this.#hostEnd -= shift;
   }
 }
 

@@ -190,6 +190,24 @@ test('Host is read from the head\'s bytes when first asked, wherever they are by
   assert.equal(empty.host, '');
 });
 
+test('Connection options are found anywhere in the list, in any case, and only as whole options', () => {
+  const both = request('GET / HTTP/1.1\r\nHost: x\r\nConnection: TE ,  Keep-Alive,UPGRADE\r\nUpgrade: h2c\r\n\r\n');
+  assert.ok(both.ok);
+  assert.equal(both.wantsClose, false);
+  assert.equal(both.upgrade, 'h2c');
+  const close = request('GET / HTTP/1.0\r\nConnection: keep-alive, Close\r\n\r\n');
+  assert.ok(close.ok);
+  assert.equal(close.wantsClose, true);
+  // "closed" and "keep-alives" are other options; an HTTP/1.0 request without keep-alive closes
+  const neither = request('GET / HTTP/1.1\r\nHost: x\r\nConnection: closed, upgrades\r\nUpgrade: websocket\r\n\r\n');
+  assert.ok(neither.ok);
+  assert.equal(neither.wantsClose, false);
+  assert.equal(neither.upgrade, undefined);
+  const old = request('GET / HTTP/1.0\r\nConnection: keep-alives\r\n\r\n');
+  assert.ok(old.ok);
+  assert.equal(old.wantsClose, true);
+});
+
 test('a reason phrase with a control character is refused', () => {
   const bad = Buffer.from('HTTP/1.1 200 O\x01K\r\n\r\n', 'latin1');
   assert.equal(parseResponseHead(bad, 0, bad.length).ok, false);

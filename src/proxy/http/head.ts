@@ -219,6 +219,34 @@ function bytesListHas(bytes: Buffer, from: number, to: number, lowerToken: strin
   return false;
 }
 
+/**
+ * The connection options in a Connection value (RFC 9110 section 7.6.1) the proxy acts on, in
+ * one pass over the list (a server's `Connection: keep-alive` is on nearly every response)
+ */
+function noteConnectionOptions(bytes: Buffer, from: number, to: number, scan: FieldScan): void {
+  let start = from;
+  while (start <= to) {
+    let end = start;
+    while (end < to && bytes[end] !== 44) end++;
+    let a = start;
+    let b = end;
+    while (a < b && (bytes[a] === 32 || bytes[a] === 9)) a++;
+    while (b > a && (bytes[b - 1] === 32 || bytes[b - 1] === 9)) b--;
+    switch (b - a) {
+      case 5:
+        if (bytesAre(bytes, a, 'close')) scan.connectionClose = true;
+        break;
+      case 10:
+        if (bytesAre(bytes, a, 'keep-alive')) scan.connectionKeepAlive = true;
+        break;
+      case 7:
+        if (bytesAre(bytes, a, 'upgrade')) scan.connectionUpgrade = true;
+        break;
+    }
+    start = end + 1;
+  }
+}
+
 /** Content-Length as plain digits, or -1 when the value is anything else (then read as text) */
 function plainLength(bytes: Buffer, from: number, to: number): number {
   while (from < to && (bytes[from] === 32 || bytes[from] === 9)) from++;
@@ -284,9 +312,7 @@ function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): s
         break;
       case 10:
         if (bytesAre(bytes, pos, 'connection')) {
-          if (bytesListHas(bytes, from, lineEnd, 'close')) scan.connectionClose = true;
-          if (bytesListHas(bytes, from, lineEnd, 'keep-alive')) scan.connectionKeepAlive = true;
-          if (bytesListHas(bytes, from, lineEnd, 'upgrade')) scan.connectionUpgrade = true;
+          noteConnectionOptions(bytes, from, lineEnd, scan);
           noteHopLine(scan, pos, lineEnd + 2);
         } else if (bytesAre(bytes, pos, 'keep-alive')) {
           noteHopLine(scan, pos, lineEnd + 2);

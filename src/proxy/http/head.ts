@@ -196,25 +196,40 @@ function bytesAre(bytes: Buffer, at: number, lower: string): boolean {
   return true;
 }
 
-/** A field's value: `bytes[from, to)` without its leading and trailing OWS, as a string */
-function valueOf(bytes: Buffer, from: number, to: number): string {
+// Where trimmed() and listItem() last found their bytes. Parsing is synchronous and never
+// re-entered, so one record serves every call, as one scan record serves every head.
+const found = { at: 0, end: 0 };
+
+/** `bytes[from, to)` without leading and trailing OWS (SP, HTAB): sets found.at and found.end */
+function trimmed(bytes: Buffer, from: number, to: number): void {
   while (from < to && (bytes[from] === 32 || bytes[from] === 9)) from++;
   while (to > from && (bytes[to - 1] === 32 || bytes[to - 1] === 9)) to--;
-  return latin1Text(bytes, from, to);
+  found.at = from;
+  found.end = to;
+}
+
+/** A field's value: `bytes[from, to)` without its leading and trailing OWS, as a string */
+function valueOf(bytes: Buffer, from: number, to: number): string {
+  trimmed(bytes, from, to);
+  return latin1Text(bytes, found.at, found.end);
+}
+
+/**
+ * The item of the comma-separated list in `bytes[start, to)` that starts at `start`, trimmed
+ * (found.at, found.end); returns where the next item starts, past `to` after the last
+ */
+function listItem(bytes: Buffer, start: number, to: number): number {
+  let end = start;
+  while (end < to && bytes[end] !== 44) end++;
+  trimmed(bytes, start, end);
+  return end + 1;
 }
 
 /** Whether the comma-separated list in `bytes[from, to)` holds `lowerToken`, in any case */
 function bytesListHas(bytes: Buffer, from: number, to: number, lowerToken: string): boolean {
-  let start = from;
-  while (start <= to) {
-    let end = start;
-    while (end < to && bytes[end] !== 44) end++;
-    let a = start;
-    let b = end;
-    while (a < b && (bytes[a] === 32 || bytes[a] === 9)) a++;
-    while (b > a && (bytes[b - 1] === 32 || bytes[b - 1] === 9)) b--;
-    if (b - a === lowerToken.length && bytesAre(bytes, a, lowerToken)) return true;
-    start = end + 1;
+  for (let next = from; next <= to; ) {
+    next = listItem(bytes, next, to);
+    if (found.end - found.at === lowerToken.length && bytesAre(bytes, found.at, lowerToken)) return true;
   }
   return false;
 }
@@ -224,36 +239,30 @@ function bytesListHas(bytes: Buffer, from: number, to: number, lowerToken: strin
  * one pass over the list (a server's `Connection: keep-alive` is on nearly every response)
  */
 function noteConnectionOptions(bytes: Buffer, from: number, to: number, scan: FieldScan): void {
-  let start = from;
-  while (start <= to) {
-    let end = start;
-    while (end < to && bytes[end] !== 44) end++;
-    let a = start;
-    let b = end;
-    while (a < b && (bytes[a] === 32 || bytes[a] === 9)) a++;
-    while (b > a && (bytes[b - 1] === 32 || bytes[b - 1] === 9)) b--;
-    switch (b - a) {
+  for (let next = from; next <= to; ) {
+    next = listItem(bytes, next, to);
+    switch (found.end - found.at) {
       case 5:
-        if (bytesAre(bytes, a, 'close')) scan.connectionClose = true;
+        if (bytesAre(bytes, found.at, 'close')) scan.connectionClose = true;
         break;
       case 10:
-        if (bytesAre(bytes, a, 'keep-alive')) scan.connectionKeepAlive = true;
+        if (bytesAre(bytes, found.at, 'keep-alive')) scan.connectionKeepAlive = true;
         break;
       case 7:
-        if (bytesAre(bytes, a, 'upgrade')) scan.connectionUpgrade = true;
+        if (bytesAre(bytes, found.at, 'upgrade')) scan.connectionUpgrade = true;
         break;
     }
-    start = end + 1;
   }
 }
 
 /** Content-Length as plain digits, or -1 when the value is anything else (then read as text) */
 function plainLength(bytes: Buffer, from: number, to: number): number {
-  while (from < to && (bytes[from] === 32 || bytes[from] === 9)) from++;
-  while (to > from && (bytes[to - 1] === 32 || bytes[to - 1] === 9)) to--;
-  if (to === from || to - from > 15) return -1;
+  trimmed(bytes, from, to);
+  const at = found.at;
+  const end = found.end;
+  if (end === at || end - at > 15) return -1;
   let n = 0;
-  for (let i = from; i < to; i++) {
+  for (let i = at; i < end; i++) {
     const digit = (bytes[i] as number) - 48;
     if (digit < 0 || digit > 9) return -1;
     n = n * 10 + digit;
@@ -293,12 +302,9 @@ function scanFields(bytes: Buffer, pos: number, end: number, scan: FieldScan): s
     switch (colon - pos) {
       case 4:
         if (bytesAre(bytes, pos, 'host')) {
-          let a = from;
-          let b = lineEnd;
-          while (a < b && (bytes[a] === 32 || bytes[a] === 9)) a++;
-          while (b > a && (bytes[b - 1] === 32 || bytes[b - 1] === 9)) b--;
-          scan.hostAt = a;
-          scan.hostEnd = b;
+          trimmed(bytes, from, lineEnd);
+          scan.hostAt = found.at;
+          scan.hostEnd = found.end;
           scan.hostCount++;
         }
         break;

@@ -169,7 +169,7 @@ test('a head parsed in the middle of a larger read is read from its own offsets'
   assert.equal(first.headLength + 4, secondStart);
 });
 
-test('Host is read from the head\'s bytes when first asked, wherever they are by then', () => {
+test('Host and the target are read from the head\'s bytes when first asked, wherever they are by then', () => {
   const memory = Buffer.from('junkGET /a HTTP/1.1\r\nHost:  www.example.test \r\nAccept: */*\r\n\r\n', 'latin1');
   const first = parseRequestHead(memory, 4, findHeadEnd(memory, 4));
   assert.ok(first.ok);
@@ -182,6 +182,7 @@ test('Host is read from the head\'s bytes when first asked, wherever they are by
   memory.fill(0x21);
   assert.equal(first.host, 'www.example.test');
   assert.equal(second.host, 'www.example.test');
+  assert.equal(second.target, '/a');
   const none = request('GET / HTTP/1.0\r\nAccept: */*\r\n\r\n');
   assert.ok(none.ok);
   assert.equal(none.host, undefined);

@@ -557,8 +557,11 @@ class ParsedHead {
 
 class ParsedRequestHead extends ParsedHead implements RequestHead {
   readonly method: string;
-  readonly target: string;
   readonly expectContinue: boolean;
+  /** the request target lies at `#targetAt` up to `#targetEnd` of the head's bytes until first read */
+  #targetAt: number;
+  #targetEnd: number;
+  #target: string | undefined;
   /**
    * the Host value lies at `#hostAt` up to `#hostEnd` of the head's bytes until first read (-1:
    * none): most requests never ask (HTTP/1.0 forwarding does; rules read the header list)
@@ -567,14 +570,20 @@ class ParsedRequestHead extends ParsedHead implements RequestHead {
   #hostEnd: number;
   #host: string | undefined;
 
-  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, method: string, target: string) {
+  constructor(bytes: Buffer, fieldsAt: number, end: number, version: 10 | 11, scan: FieldScan, headLength: number, method: string, targetAt: number, targetEnd: number) {
     // the request line ends "HTTP/1.x" just before the CRLF that starts the fields
     super(bytes, fieldsAt, end, version, scan, headLength, fieldsAt - 3);
     this.method = method;
-    this.target = target;
+    this.#targetAt = targetAt;
+    this.#targetEnd = targetEnd;
     this.#hostAt = scan.hostAt;
     this.#hostEnd = scan.hostEnd;
     this.expectContinue = scan.expectContinue && version === 11;
+  }
+
+  /** forwarding sends the received bytes, so most requests never make this string */
+  get target(): string {
+    return (this.#target ??= latin1Text(this.bytes, this.#targetAt, this.#targetEnd));
   }
 
   get host(): string | undefined {
@@ -583,6 +592,8 @@ class ParsedRequestHead extends ParsedHead implements RequestHead {
   }
 
   protected override detached(shift: number): void {
+    this.#targetAt -= shift;
+    this.#targetEnd -= shift;
     if (this.#hostAt === -1) return;
     this.#hostAt -= shift;
     this.#hostEnd -= shift;
@@ -677,7 +688,7 @@ export function parseRequestHead(buffer: Buffer, start: number, end: number): Re
   if (version === 10 && scan.transferEncoding !== undefined) return fail('Transfer-Encoding in an HTTP/1.0 request');
   if (scan.transferEncoding !== undefined && !scan.chunked) return fail('request Transfer-Encoding does not end with chunked');
   const method = methodOf(buffer, start, sp1);
-  return new ParsedRequestHead(buffer, lineEnd + 2, end, version, scan, end - start, method, latin1Text(buffer, sp1 + 1, sp2));
+  return new ParsedRequestHead(buffer, lineEnd + 2, end, version, scan, end - start, method, sp1 + 1, sp2);
 }
 
 /** Parses a response head from a server; refusals become a 502 for the client */

@@ -59,11 +59,11 @@ const maxPipelinedBytes = 64 * 1024;
 /** The request as rules, ACLs and balancers see it: built once per request from the parsed head */
 class RequestState implements RequestView, BalanceRequest {
   method = '';
-  target = '';
   version: 10 | 11 = 11;
-  /** the head's header list, taken from it only when a rule, ACL or balancer reads it */
+  /** the head's header list and target, taken from it only when a rule, ACL or balancer reads them */
   #head: RequestHead | undefined;
   #headers: string[] | undefined;
+  #target: string | undefined;
   readonly frontend: string;
   readonly #ends: ConnectionEnds;
 
@@ -92,6 +92,15 @@ class RequestState implements RequestView, BalanceRequest {
     return this.target;
   }
 
+  get target(): string {
+    return (this.#target ??= this.#head === undefined ? '' : this.#head.target);
+  }
+
+  /** rules rewrite it (set-path, set-uri, set-query) */
+  set target(target: string) {
+    this.#target = target;
+  }
+
   get headers(): string[] {
     return (this.#headers ??= this.#head === undefined ? [] : this.#head.headers);
   }
@@ -103,10 +112,10 @@ class RequestState implements RequestView, BalanceRequest {
   /** the request this view shows from now on */
   show(head: RequestHead): void {
     this.method = head.method;
-    this.target = head.target;
     this.version = head.version;
     this.#head = head;
     this.#headers = undefined;
+    this.#target = undefined;
   }
 
   header(name: string): string | undefined {

@@ -111,3 +111,18 @@ test('a read that fills its slice moves the socket to a large buffer', async () 
   assert.ok(Math.max(...sizes) > 16 * 1024, `some read exceeded the 16 KiB slice: ${Math.max(...sizes)}`);
   server.close();
 });
+
+test('slices cut one after another do not overlap and do not start at the same offset in a page', () => {
+  const readers = Array.from({ length: 8 }, () => new SocketReader(() => {}));
+  const slices = readers.map((reader) => reader.onread.buffer());
+  const sameSlab = slices.filter((slice) => slice.buffer === slices[0]?.buffer);
+  assert.ok(sameSlab.length >= 2, 'some slices come from one slab');
+  const starts = sameSlab.map((slice) => slice.byteOffset).sort((a, b) => a - b);
+  for (let i = 1; i < starts.length; i++) {
+    const gap = (starts[i] as number) - (starts[i - 1] as number);
+    assert.ok(gap >= 16 * 1024, `slices overlap: ${gap} bytes apart`);
+  }
+  // starts that all fall on the same offset within a 4 KiB page would compete for the same cache sets
+  assert.ok(new Set(starts.map((start) => start % 4096)).size > 1, 'slice starts are spread over a page');
+  for (const reader of readers) reader.release();
+});

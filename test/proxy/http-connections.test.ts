@@ -3,7 +3,7 @@
 // pipelining, HTTP/1.0 clients, HEAD, 204/304, bodies streamed both ways, Expect: 100-continue.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -308,4 +308,30 @@ test('a client closing its connection does not close the pooled server connectio
   assert.equal(backend.requests.length, 5);
   assert.equal(backend.connections, 1, 'the connection: close of each client stays on the client side');
   for (const r of backend.requests) assert.notEqual(r.headers['connection'], 'close');
+});
+
+test('large responses to clients that read slower than the server sends arrive intact', { timeout: 60_000 }, async (t) => {
+  // the kernel's send buffer fills, writes to the client stay pending, and the server side's read
+  // memory is lent and later read into again: every byte must still arrive as the server sent it
+  const payload = Buffer.alloc(24 * 1024 * 1024);
+  for (let i = 0; i < payload.length; i++) payload[i] = (i * 131 + (i >> 12)) & 0xff;
+  const hash = createHash('sha256').update(payload).digest('hex');
+  const backend = await startHttpBackend(t, (_request, response) => response.end(payload));
+  const port = await freePort();
+  await startVigil(t, config(port, backend.port));
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-download-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // two clients at once, each fetching twice over one keep-alive connection
+  const clients = [0, 1].map((c) =>
+    run(['curl', '-sS', '--max-time', '30', '--limit-rate', '40M', '-o', join(dir, `${c}a`), '-o', join(dir, `${c}b`), '-w', '%{http_code} ',
+      `http://127.0.0.1:${port}/a`, `http://127.0.0.1:${port}/b`], { timeoutMs: 35_000 }),
+  );
+  const results = await Promise.all(clients);
+  for (const result of results) assert.equal(result.stdout.trim(), '200 200', result.stderr);
+  for (const name of ['0a', '0b', '1a', '1b']) {
+    const body = readFileSync(join(dir, name));
+    assert.equal(body.length, payload.length, `${name}: length`);
+    assert.equal(createHash('sha256').update(body).digest('hex'), hash, `${name}: content`);
+  }
+  assert.equal(backend.requests.length, 4);
 });

@@ -594,7 +594,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       this.#clientPaused = true;
       this.#client.pause();
     }
-    if (socket.writableLength !== 0) this.#clientReader.lend();
+    if (socket.writableLength !== 0) this.#clientReader.lend(socket);
   }
 
   onServerDrain(): void {
@@ -1053,7 +1053,7 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
       connection.socket.pause();
     }
     // the kernel did not take it all: the pending write may point into the server's read memory
-    if (connection !== undefined && client.writableLength !== 0) connection.reader.lend();
+    if (connection !== undefined && client.writableLength !== 0) connection.reader.lend(client);
   }
 
   #startTunnel(rest: Buffer | undefined): void {

@@ -40,18 +40,30 @@ test('accepted connections are read through onread on the pinned Node, with half
   server.close();
 });
 
-test('an echo through readers stays intact when the peer reads slowly and writes stay pending', async () => {
-  // the server echoes what it reads without copying; when a write is left pending it lends the
-  // read memory, so a slow reader on the other end must still get every byte as sent
+/**
+ * Echoes 8 MiB through a server that writes what it reads without copying and lends the read
+ * memory when a write stays pending; the client reads slowly at first so the writes back up. With
+ * `pause`, the server stops reading while its writes back up, as the proxy's sessions do.
+ */
+async function echoThroughReader(pause: boolean): Promise<{ intact: boolean; lent: number; reused: number }> {
   const server = createServer({ allowHalfOpen: true });
   const port = await listening(server);
   let lent = 0;
+  // large read buffers lent before and read into again once their writes were done
+  const lentLarge = new Set<ArrayBufferLike>();
+  let reused = 0;
   acceptWithReaders(server, true, (socket, reader) => {
     reader.sink = (bytes) => {
-      socket.write(bytes);
+      const large = bytes.buffer.byteLength === 64 * 1024;
+      if (large && lentLarge.has(bytes.buffer)) reused++;
+      if (!socket.write(bytes) && pause) {
+        socket.pause();
+        socket.once('drain', () => socket.resume());
+      }
       if (socket.writableLength !== 0) {
-        reader.lend();
+        reader.lend(socket);
         lent++;
+        if (large) lentLarge.add(bytes.buffer);
       }
     };
     socket.on('end', () => socket.end());
@@ -62,7 +74,6 @@ test('an echo through readers stays intact when the peer reads slowly and writes
     const parts: Buffer[] = [];
     client.on('data', (chunk: Buffer) => {
       parts.push(chunk);
-      // read slowly at first so the server's writes back up
       if (parts.length < 40) {
         client.pause();
         setTimeout(() => client.resume(), 2);
@@ -71,10 +82,21 @@ test('an echo through readers stays intact when the peer reads slowly and writes
     client.on('end', () => resolve(Buffer.concat(parts)));
     client.end(payload);
   });
-  assert.equal(received.length, payload.length);
-  assert.equal(sha(received), sha(payload));
-  assert.ok(lent > 0, 'the test made some writes stay pending');
   server.close();
+  return { intact: received.length === payload.length && sha(received) === sha(payload), lent, reused };
+}
+
+test('an echo through readers stays intact when the peer reads slowly and writes stay pending', async () => {
+  const { intact, lent } = await echoThroughReader(false);
+  assert.ok(intact, 'every byte arrives as sent');
+  assert.ok(lent > 0, 'the test made some writes stay pending');
+});
+
+test('an echo that pauses on backpressure reads into lent buffers again once written, intact', async () => {
+  const { intact, lent, reused } = await echoThroughReader(true);
+  assert.ok(intact, 'every byte arrives as sent');
+  assert.ok(lent > 0, 'the test made some writes stay pending');
+  assert.ok(reused > 0, 'some lent buffers were read into again after their writes finished');
 });
 
 test('a released slice goes to the next socket; a lent one never does', () => {
@@ -85,17 +107,102 @@ test('a released slice goes to the next socket; a lent one never does', () => {
   first.release();
   assert.equal(freeSlices(), before + 1);
   const second = new SocketReader(() => {});
-  assert.equal(second.onread.buffer(), slice, 'the next socket reads into the released slice');
+  assert.ok(second.onread.buffer() === slice, 'the next socket reads into the released slice');
   // bytes of this slice are still being written somewhere: it must not be handed out again
-  second.lend();
+  second.lend({ bytesWritten: 10, writableLength: 10, destroyed: false });
   const next = second.onread.buffer();
-  assert.notEqual(next, slice);
+  assert.ok(next !== slice);
   const countBefore = freeSlices();
   second.release();
   assert.equal(freeSlices(), countBefore + 1, 'the fresh slice it moved to is given back');
   const third = new SocketReader(() => {});
-  assert.notEqual(third.onread.buffer(), slice);
+  assert.ok(third.onread.buffer() !== slice);
   third.release();
+});
+
+// buffers are compared with ===: a failed assert.equal on two 64 KiB buffers takes minutes to print
+/** a socket's write counters, as a reader sees them through `lend` */
+class FakeBorrower {
+  bytesWritten = 0;
+  writableLength = 0;
+  destroyed = false;
+  write(bytes: number): void {
+    this.bytesWritten += bytes;
+    this.writableLength += bytes;
+  }
+  flush(bytes: number): void {
+    this.writableLength -= bytes;
+  }
+}
+
+/** a reader moved to large buffers, as after a read that filled its slice */
+function largeReader(): SocketReader {
+  const reader = new SocketReader(() => {});
+  const slice = reader.onread.buffer();
+  reader.onread.callback(slice.length, slice);
+  return reader;
+}
+
+test('a lent large buffer is read into again once its bytes are written, and never before', () => {
+  const reader = largeReader();
+  const client = new FakeBorrower();
+  const first = reader.onread.buffer();
+  assert.equal(first.length, 64 * 1024);
+  // each read is written to the client and stays pending there
+  client.write(first.length);
+  reader.lend(client);
+  const second = reader.onread.buffer();
+  assert.ok(second !== first);
+  client.write(second.length);
+  reader.lend(client);
+  const third = reader.onread.buffer();
+  assert.ok(third !== first && third !== second, 'nothing is written yet: a buffer of its own');
+  client.write(third.length);
+  reader.lend(client);
+  // the first write is done, the later two are not
+  client.flush(first.length);
+  const fourth = reader.onread.buffer();
+  assert.ok(fourth === first, 'the buffer whose write finished is read into again');
+  client.write(fourth.length);
+  reader.lend(client);
+  const fifth = reader.onread.buffer();
+  assert.ok(fifth !== first && fifth !== second && fifth !== third, 'writes of the others still pending');
+  reader.release();
+});
+
+test('a lent large buffer whose bytes went to two sockets, or to a destroyed one, is not read into again', () => {
+  const reader = largeReader();
+  const one = new FakeBorrower();
+  const two = new FakeBorrower();
+  const first = reader.onread.buffer();
+  one.write(100);
+  reader.lend(one);
+  two.write(100);
+  reader.lend(two);
+  const second = reader.onread.buffer();
+  one.write(100);
+  reader.lend(one);
+  const third = reader.onread.buffer();
+  // every write is done, but the first buffer's two borrowers cannot be followed
+  one.flush(200);
+  two.flush(100);
+  assert.ok(third !== first && third !== second);
+  one.write(100);
+  reader.lend(one);
+  const fourth = reader.onread.buffer();
+  assert.ok(fourth === second, 'the buffer lent to one socket is read into again');
+  assert.ok(fourth !== first, 'the buffer lent to two sockets is never reused');
+  // `third` is the spare now, its write pending on `one`, which is destroyed before it finishes
+  one.write(100);
+  reader.lend(one);
+  one.destroyed = true;
+  const fifth = reader.onread.buffer();
+  assert.ok(fifth !== third && fifth !== fourth);
+  one.flush(200);
+  reader.lend(one);
+  const sixth = reader.onread.buffer();
+  assert.ok(sixth !== third, 'the buffer lent to the destroyed socket was dropped');
+  reader.release();
 });
 
 test('a read that fills its slice moves the socket to a large buffer', async () => {

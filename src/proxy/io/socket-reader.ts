@@ -8,8 +8,8 @@
 // The contract this puts on sinks: the view is valid only while the sink runs. The next read on
 // the same socket overwrites it. A sink that keeps bytes beyond its call (a partial head, bytes
 // held while a server connection opens) copies them (`retain`); a write that the kernel did not
-// take at once still points at the view, so the writer calls `lend()` and the socket reads into
-// fresh memory from then on.
+// take at once still points at the view, so the writer calls `lend(writer)` and the socket reads
+// into other memory from then on.
 
 /** What receives a socket's bytes; `bytes` is only valid during the call */
 export type ReadSink = (bytes: Buffer) => void;
@@ -69,12 +69,37 @@ export function freeSlices(): number {
   return store.freeCount;
 }
 
+/**
+ * The socket a lent buffer's bytes were written to. A socket writes in order, so the bytes it has
+ * finished writing (`bytesWritten`, everything ever passed to `write`, less what it still holds)
+ * passing the count at the time of lending means the lent bytes are written and the buffer is free.
+ */
+export interface Borrower {
+  readonly bytesWritten: number;
+  readonly writableLength: number;
+  readonly destroyed: boolean;
+}
+
 export class SocketReader {
   sink: ReadSink;
   /** what the socket reads into next; undefined until the socket asks */
   #buffer: Buffer | undefined;
   /** bytes of `#buffer` are still referenced: never read into it again, never reuse it */
   #lent = false;
+  /** where the bytes of a lent `#buffer` were written; undefined if unknown or more than one */
+  #borrower: Borrower | undefined;
+  /** the borrower's `bytesWritten` once the lent bytes were passed to it */
+  #lentUpTo = 0;
+  /**
+   * A large buffer lent before `#buffer`, read into again once its borrower has written it all.
+   * Without it, a socket whose bytes go to a client on a slow link, where writes keep backing up,
+   * would read every 64 KiB into a newly allocated buffer: memory no cache has seen, and garbage
+   * for the collector. (On loopback, as in the bench, the kernel takes every write at once and
+   * nothing is ever lent.)
+   */
+  #spare: Buffer | undefined;
+  #spareBorrower: Borrower | undefined;
+  #spareUpTo = 0;
   /** the last read filled a slice: read into a large buffer next */
   #grow = false;
   #released = false;
@@ -95,8 +120,14 @@ export class SocketReader {
     };
   }
 
-  /** the bytes last given to the sink are still in use (a pending write): read into new memory */
-  lend(): void {
+  /**
+   * the bytes last given to the sink are still in use by a pending write on `borrower`: read into
+   * other memory until that socket has written everything it holds
+   */
+  lend(borrower: Borrower): void {
+    // bytes of one buffer pending on two sockets: neither one's flush says the buffer is free
+    this.#borrower = this.#lent && this.#borrower !== borrower ? undefined : borrower;
+    this.#lentUpTo = borrower.bytesWritten;
     this.#lent = true;
   }
 
@@ -112,6 +143,9 @@ export class SocketReader {
     this.sink = ignoreBytes;
     const buffer = this.#buffer;
     this.#buffer = undefined;
+    this.#borrower = undefined;
+    this.#spare = undefined;
+    this.#spareBorrower = undefined;
     if (buffer !== undefined && !this.#lent && buffer.length === sliceBytes) store.give(buffer);
   }
 
@@ -123,17 +157,48 @@ export class SocketReader {
     if (current !== undefined && !this.#lent && !this.#grow) return current;
     let next: Buffer;
     if (this.#grow || (current !== undefined && current.length === largeBytes)) {
-      // a large buffer of its own, freed by the collector once nothing points at it
-      next = Buffer.allocUnsafeSlow(largeBytes);
-      if (current !== undefined && !this.#lent && current.length === sliceBytes) store.give(current);
+      next = this.#large(current);
     } else {
       next = store.take();
     }
     this.#grow = false;
     this.#lent = false;
+    this.#borrower = undefined;
     this.#buffer = next;
     return next;
   }
+
+  /** a large buffer to read into, `current` being lent or a slice the socket outgrew */
+  #large(current: Buffer | undefined): Buffer {
+    if (current === undefined || current.length !== largeBytes) {
+      if (current !== undefined && !this.#lent) store.give(current);
+      return Buffer.allocUnsafeSlow(largeBytes);
+    }
+    // current is large and lent: read into the spare if its write is done, and keep whichever of
+    // the two is lent to a known socket as the next spare (the older one first: it flushes first)
+    let spare = this.#spare;
+    const spareBorrower = this.#spareBorrower;
+    if (spare !== undefined && spareBorrower !== undefined && written(spareBorrower, this.#spareUpTo)) {
+      this.#spare = this.#borrower === undefined ? undefined : current;
+      this.#spareBorrower = this.#borrower;
+      this.#spareUpTo = this.#lentUpTo;
+      return spare;
+    }
+    // a destroyed socket's write may never complete: leave its buffer to the collector
+    if (spareBorrower?.destroyed === true) spare = undefined;
+    if (spare === undefined && this.#borrower !== undefined) {
+      this.#spare = current;
+      this.#spareBorrower = this.#borrower;
+      this.#spareUpTo = this.#lentUpTo;
+    }
+    // anything not kept is freed by the collector once its write lets go of it
+    return Buffer.allocUnsafeSlow(largeBytes);
+  }
+}
+
+/** the borrower has written every byte it was given up to `upTo` */
+function written(borrower: Borrower, upTo: number): boolean {
+  return borrower.writableLength === 0 || borrower.bytesWritten - borrower.writableLength >= upTo;
 }
 
 /**

@@ -204,7 +204,7 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
       this.#client.pause();
     }
     // the kernel did not take it all: the pending write points into the client's read memory
-    if (socket.writableLength !== 0) this.#clientReader.lend();
+    if (socket.writableLength !== 0) this.#clientReader.lend(socket);
   }
 
   onServerDrain(): void {
@@ -224,7 +224,7 @@ export class TcpSession implements ServerConnectionOwner, Expirable, QueueWaiter
       this.#serverPaused = true;
       connection.socket.pause();
     }
-    if (client.writableLength !== 0) connection.reader.lend();
+    if (client.writableLength !== 0) connection.reader.lend(client);
     this.#arm(Phase.relaying);
   }
 

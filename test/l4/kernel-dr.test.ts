@@ -13,6 +13,7 @@ import {
   load,
   declareDr,
   drVip,
+  getFromPort,
   keepAlive,
   kernelOn,
   mustApply,
@@ -145,6 +146,23 @@ test('kernel DR: rr, direct replies, flows keep their server, removal under load
       const result = await held;
       assert.deepEqual(result.failures, []);
       assert.deepEqual(tally(result.bodies), { [web2Address]: 16 });
+    });
+
+    await t.test('a new connection from the client port of a closed flow is picked afresh, not sent to its old server', async () => {
+      // the first connection ends with a reset, which the director sees and the client's port
+      // keeps no TIME_WAIT for: the same port opens the next connection
+      const fromPort = (port: number): Promise<string> => getFromPort(client, url, port);
+      await mustApply(l4, [service(drVip, 'DR', 'rr', servers(1, 0))]);
+      const port = 40_000 + Math.floor(Math.random() * 10_000);
+      assert.equal(await fromPort(port), web1Address);
+      await mustApply(l4, [service(drVip, 'DR', 'rr', servers(0, 1))]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const before = await connectionsOf(l4);
+      assert.equal(await fromPort(port), web2Address, 'web1 is at weight 0: the reused port must not stick to it');
+      // counted as a new flow of web2's, as ipvsadm would show it
+      const after = await connectionsOf(l4);
+      assert.equal(after['web2'], (before['web2'] ?? 0) + 1);
+      assert.equal(after['web1'], before['web1']);
     });
 
     await t.test('persistence_timeout: every new flow of a client goes to its server', async () => {

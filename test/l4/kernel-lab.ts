@@ -186,6 +186,34 @@ const once = () => new Promise((resolve) => {
   agent.destroy(); console.log(JSON.stringify(out));
 })();`;
 
+// One GET from a given local port, the connection then reset: a reset leaves no TIME_WAIT, so
+// the same port can open the next connection at once, as a busy client's ports come round.
+const fromPortClient = `
+const net = require('node:net');
+const [url, port] = process.argv.slice(1);
+const { hostname } = new URL(url);
+// a keep-alive request, so the server leaves the connection open for the client to reset
+const socket = net.connect({ host: hostname, port: 80, localPort: Number(port), timeout: 2000 });
+let data = '';
+socket.on('connect', () => socket.write('GET / HTTP/1.1\\r\\nhost: ' + hostname + '\\r\\n\\r\\n'));
+socket.on('data', (chunk) => {
+  data += chunk;
+  const end = data.indexOf('\\r\\n\\r\\n');
+  const length = /content-length: *(\\d+)/i.exec(data);
+  if (end < 0 || length === null || data.length < end + 4 + Number(length[1])) return;
+  socket.resetAndDestroy();
+  console.log(data.slice(end + 4).trim());
+});
+socket.on('timeout', () => socket.destroy(new Error('timeout')));
+socket.on('error', (e) => { console.error(e.message); process.exitCode = 1; });`;
+
+/** The body of a GET sent from local port `port`; its connection ends with a reset */
+export async function getFromPort(client: Host, url: string, port: number): Promise<string> {
+  const result = await client.exec([nodeBin, '-e', fromPortClient, url, String(port)], { timeoutMs: 5_000 });
+  assert.equal(result.code, 0, result.stderr);
+  return result.stdout.trim();
+}
+
 export interface KeepAliveResult {
   readonly bodies: string[];
   readonly ports: number[];

@@ -8,12 +8,17 @@
 // (flow key: client address and port, plus the destination port for all-port services):
 //
 //   ingress:           <service match> jump <vs>
-//   <vs>:              flow in server S's set → goto S; [client in S's persistence set →
-//                      goto new_S]; the pick → goto new_S
+//   <vs>:              a SYN of a flow in S's closing set drops the flow from S's sets; flow in
+//                      server S's set → goto S; [client in S's persistence set → goto new_S];
+//                      the pick → goto new_S
 //   n_<vs>__<rs>:      add the flow to S's set, count it, goto S
-//   <vs>__<rs>:        after FIN/RST the flow also enters S's closing set (the tcp_fin timeout)
-//                      and is no longer refreshed; otherwise refresh its expiry; rewrite the
-//                      MACs, fwd
+//   <vs>__<rs>:        after FIN/RST the flow also enters S's closing set and expires with it
+//                      (the tcp_fin timeout), no longer refreshed; otherwise refresh its expiry;
+//                      rewrite the MACs, fwd
+//
+// A SYN on a closing flow is a new connection from a client port the old one used (IPVS's
+// conn_reuse_mode): without the drop it would go to the old flow's server, even one at weight 0.
+// A retransmitted SYN of a flow not yet closing keeps its server.
 //
 // Weight 0 leaves S out of the pick (and of persistence) but keeps its set: its flows carry on.
 // A removed server's set goes with it, so its remaining flows are picked afresh (and reset by
@@ -95,6 +100,7 @@ export function compileDr(services: readonly KernelVirtualServer[], options: DrO
     const flowTimeout = vs.protocol === 'udp' ? options.timeouts.udpS : options.timeouts.tcpS;
     const vsChain = virtualServerKey(vs);
     const vsRules: string[] = [];
+    const reuseRules: string[] = [];
     const persistRules: string[] = [];
     const realServers: CompiledRealServer[] = [];
 
@@ -106,10 +112,16 @@ export function compileDr(services: readonly KernelVirtualServer[], options: DrO
       const tcp = vs.protocol === 'tcp';
       if (tcp) parts.sets.push({ name: names.closing, definition: flowSetDefinition(vs, options.timeouts.tcpFinS, options.setSize) });
       vsRules.push(`${flowKey} @${names.flows} goto ${key}`);
+      if (tcp) {
+        reuseRules.push(
+          `tcp flags & (syn | ack) == syn ${flowKey} @${names.closing} delete @${names.flows} { ${flowKey} } delete @${names.closing} { ${flowKey} }`,
+        );
+      }
 
       const toRules: string[] = [];
       if (tcp) {
-        toRules.push(`tcp flags & (fin | rst) != 0 update @${names.closing} { ${flowKey} }`);
+        const finTimeout = Math.max(1, Math.round(options.timeouts.tcpFinS));
+        toRules.push(`tcp flags & (fin | rst) != 0 update @${names.closing} { ${flowKey} } update @${names.flows} { ${flowKey} timeout ${finTimeout}s }`);
         toRules.push(`${flowKey} != @${names.closing} update @${names.flows} { ${flowKey} }`);
       } else {
         toRules.push(`update @${names.flows} { ${flowKey} }`);
@@ -138,6 +150,8 @@ export function compileDr(services: readonly KernelVirtualServer[], options: DrO
         ...(tcp ? { closingSet: names.closing } : {}),
       });
     }
+    // the drops first: a flow they remove must not match its old server's set below
+    vsRules.unshift(...reuseRules);
     vsRules.push(...persistRules);
     const pick = pickRule(usable, (rs) => `n_${realServerKey(vs, rs)}`, options);
     if (pick !== undefined) vsRules.push(pick);

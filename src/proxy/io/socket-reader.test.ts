@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { acceptWithReaders } from './accept.ts';
-import { freeSlices, retain, SocketReader } from './socket-reader.ts';
+import { freeLargeBuffers, freeSlices, retain, SocketReader } from './socket-reader.ts';
 
 async function listening(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -41,11 +41,11 @@ test('accepted connections are read through onread on the pinned Node, with half
 });
 
 /**
- * Echoes 8 MiB through a server that writes what it reads without copying and lends the read
+ * Echoes 8 MiB to each of `clients` clients through a server that writes what it reads without copying and lends the read
  * memory when a write stays pending; the client reads slowly at first so the writes back up. With
  * `pause`, the server stops reading while its writes back up, as the proxy's sessions do.
  */
-async function echoThroughReader(pause: boolean): Promise<{ intact: boolean; lent: number; reused: number }> {
+async function echoThroughReader(pause: boolean, clients: number): Promise<{ intact: boolean; lent: number; reused: number }> {
   const server = createServer({ allowHalfOpen: true });
   const port = await listening(server);
   let lent = 0;
@@ -68,32 +68,37 @@ async function echoThroughReader(pause: boolean): Promise<{ intact: boolean; len
     };
     socket.on('end', () => socket.end());
   });
-  const payload = randomBytes(8 * 1024 * 1024);
-  const client: Socket = connect(port, '127.0.0.1');
-  const received = await new Promise<Buffer>((resolve) => {
-    const parts: Buffer[] = [];
-    client.on('data', (chunk: Buffer) => {
-      parts.push(chunk);
-      if (parts.length < 40) {
-        client.pause();
-        setTimeout(() => client.resume(), 2);
-      }
+  const echo = async (): Promise<boolean> => {
+    const payload = randomBytes(8 * 1024 * 1024);
+    const client: Socket = connect(port, '127.0.0.1');
+    const received = await new Promise<Buffer>((resolve) => {
+      const parts: Buffer[] = [];
+      client.on('data', (chunk: Buffer) => {
+        parts.push(chunk);
+        if (parts.length < 40) {
+          client.pause();
+          setTimeout(() => client.resume(), 2);
+        }
+      });
+      client.on('end', () => resolve(Buffer.concat(parts)));
+      client.end(payload);
     });
-    client.on('end', () => resolve(Buffer.concat(parts)));
-    client.end(payload);
-  });
+    return received.length === payload.length && sha(received) === sha(payload);
+  };
+  // several at once, so that read buffers pass from socket to socket while writes are pending
+  const intact = await Promise.all(Array.from({ length: clients }, echo));
   server.close();
-  return { intact: received.length === payload.length && sha(received) === sha(payload), lent, reused };
+  return { intact: intact.every(Boolean), lent, reused };
 }
 
-test('an echo through readers stays intact when the peer reads slowly and writes stay pending', async () => {
-  const { intact, lent } = await echoThroughReader(false);
+test('echoes through readers to four clients at once stay intact when the peers read slowly and writes stay pending', async () => {
+  const { intact, lent } = await echoThroughReader(false, 4);
   assert.ok(intact, 'every byte arrives as sent');
   assert.ok(lent > 0, 'the test made some writes stay pending');
 });
 
-test('an echo that pauses on backpressure reads into lent buffers again once written, intact', async () => {
-  const { intact, lent, reused } = await echoThroughReader(true);
+test('echoes that pause on backpressure read into lent buffers again once written, intact', async () => {
+  const { intact, lent, reused } = await echoThroughReader(true, 4);
   assert.ok(intact, 'every byte arrives as sent');
   assert.ok(lent > 0, 'the test made some writes stay pending');
   assert.ok(reused > 0, 'some lent buffers were read into again after their writes finished');
@@ -203,6 +208,70 @@ test('a lent large buffer whose bytes went to two sockets, or to a destroyed one
   const sixth = reader.onread.buffer();
   assert.ok(sixth !== third, 'the buffer lent to the destroyed socket was dropped');
   reader.release();
+});
+
+test('a large buffer goes back after a read that leaves room in it, and the next socket to fill its slice reads into it', () => {
+  const first = new SocketReader(() => {});
+  const slice = first.onread.buffer();
+  first.onread.callback(slice.length, slice);
+  const large = first.onread.buffer();
+  assert.equal(large.length, 64 * 1024);
+  // a full read: the burst goes on, the socket keeps the buffer
+  first.onread.callback(large.length, large);
+  assert.ok(first.onread.buffer() === large);
+  // a read that leaves room: back to the socket's own slice, the buffer to the pool
+  first.onread.callback(100, large);
+  assert.ok(first.onread.buffer() === slice, 'the socket reads into its own slice again');
+  const second = new SocketReader(() => {});
+  const secondSlice = second.onread.buffer();
+  second.onread.callback(secondSlice.length, secondSlice);
+  assert.ok(second.onread.buffer() === large, 'the most recently pooled buffer is the next one taken');
+  // a closing socket gives back what it read into
+  const pooled = freeLargeBuffers();
+  second.release();
+  assert.equal(freeLargeBuffers(), pooled + 1);
+  first.release();
+});
+
+test('a stream that keeps filling the large buffer keeps it through a read that leaves room, not one that fits the slice', () => {
+  const burst = largeReader();
+  const first = burst.onread.buffer();
+  // an answer of some 64 KiB: its first read into the large buffer leaves room, the burst is over
+  burst.onread.callback(40 * 1024, first);
+  assert.equal(burst.onread.buffer().length, 16 * 1024);
+  burst.release();
+  const stream = largeReader();
+  const large = stream.onread.buffer();
+  for (let i = 0; i < 2; i++) {
+    stream.onread.callback(large.length, large);
+    assert.ok(stream.onread.buffer() === large);
+  }
+  stream.onread.callback(40 * 1024, large);
+  assert.ok(stream.onread.buffer() === large, 'a pause in a stream keeps the buffer');
+  stream.onread.callback(1000, large);
+  assert.equal(stream.onread.buffer().length, 16 * 1024, 'a read that fits the slice ends the stream');
+  stream.release();
+});
+
+test('a lent large buffer never goes to the pool while its write is pending, and does once it is written', () => {
+  const client = new FakeBorrower();
+  const first = largeReader();
+  const large = first.onread.buffer();
+  first.onread.callback(100, large);
+  client.write(100);
+  first.lend(client);
+  const slice = first.onread.buffer();
+  assert.equal(slice.length, 16 * 1024, 'the burst is over: back to the slice');
+  const others = Array.from({ length: 4 }, () => largeReader());
+  const taken = others.map((reader) => reader.onread.buffer());
+  assert.ok(taken.every((buffer) => buffer !== large), 'no other socket reads into the lent buffer');
+  for (const reader of others) reader.release();
+  // its write finishes; when the socket closes, the buffer is free for others
+  client.flush(100);
+  first.release();
+  const next = largeReader();
+  assert.ok(next.onread.buffer() === large);
+  next.release();
 });
 
 test('a read that fills its slice moves the socket to a large buffer', async () => {

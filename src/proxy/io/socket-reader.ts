@@ -68,7 +68,7 @@ const maxPooledLarge = 64;
 
 /**
  * Large buffers no socket reads into. A socket borrows one when a read fills its slice and gives
- * it back after the first read that leaves room, when the burst is over. The last one given back
+ * it back when the burst is over (see the reader's `#shrink`). The last one given back
  * is the next one taken, still in the CPU's caches: 64 KiB answers to 50 clients cost 39.8 µs of
  * CPU each this way, against 44.3 µs with a 64 KiB buffer of each socket's own, 50 buffers that
  * the caches do not hold (the bench's body-64k, interleaved).
@@ -138,7 +138,7 @@ export class SocketReader {
   #spareUpTo = 0;
   /** the last read filled the slice: read into a large buffer next */
   #grow = false;
-  /** the last read into a large buffer left room: the burst is over, back to the slice */
+  /** the burst is over, back to the slice: a read left room (in a stream, would have fit the slice) */
   #shrink = false;
   /** reads of this burst that filled the large buffer */
   #fullReads = 0;

@@ -11,6 +11,7 @@ import {
   connectionsOf,
   curlBodies,
   declareNat,
+  getFromPort,
   kernelOn,
   mustApply,
   natVip,
@@ -104,6 +105,17 @@ test('kernel NAT: rr, wrr, weight changes and removal under load, leftovers, sto
       const result = await held;
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual(tally(result.stdout.trim().split('\n')), { [web2Address]: 8 });
+    });
+
+    await t.test('a new connection from the client port of a closed flow is picked afresh, not sent to its old server', async () => {
+      // conntrack, not vigil, tells a new connection from an old one here; this holds it to the
+      // same promise as the DR path (a reset leaves the client's port free at once)
+      await mustApply(l4, [service(natVip, 'NAT', 'rr', servers(1, 0))]);
+      const port = 40_000 + Math.floor(Math.random() * 10_000);
+      assert.equal(await getFromPort(client, url, port), web1Address);
+      await mustApply(l4, [service(natVip, 'NAT', 'rr', servers(0, 1))]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(await getFromPort(client, url, port), web2Address, 'web1 is at weight 0: the reused port must not stick to it');
     });
 
     await t.test('persistence_timeout: a client keeps its server; at weight 0 it moves on', async () => {

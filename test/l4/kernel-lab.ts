@@ -191,9 +191,9 @@ const once = () => new Promise((resolve) => {
 const fromPortClient = `
 const net = require('node:net');
 const [url, port] = process.argv.slice(1);
-const { hostname } = new URL(url);
+const { hostname, port: urlPort } = new URL(url);
 // a keep-alive request, so the server leaves the connection open for the client to reset
-const socket = net.connect({ host: hostname, port: 80, localPort: Number(port), timeout: 2000 });
+const socket = net.connect({ host: hostname, port: Number(urlPort || 80), localPort: Number(port), timeout: 2000 });
 let data = '';
 socket.on('connect', () => socket.write('GET / HTTP/1.1\\r\\nhost: ' + hostname + '\\r\\n\\r\\n'));
 socket.on('data', (chunk) => {

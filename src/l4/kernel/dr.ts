@@ -27,7 +27,7 @@ import type { CompiledRealServer, CompiledVirtualServer } from './compiled.ts';
 import { type FlowTimeouts, type KernelRealServer, type KernelVirtualServer, type ResolvedNeighbor } from './model.ts';
 import { persistenceKey, persistenceSetDefinition } from './persistence.ts';
 import { pickRule } from './pick.ts';
-import { nameFragment, type NftChain, type NftSet, type NftTable } from './ruleset.ts';
+import { nameFragment, nftSeconds, type NftChain, type NftSet, type NftTable } from './ruleset.ts';
 import { kernelSchedulers } from './schedulers.ts';
 import { allPorts, realServerKey, serviceMatch, virtualServerKey } from './service-match.ts';
 
@@ -120,7 +120,7 @@ export function compileDr(services: readonly KernelVirtualServer[], options: DrO
 
       const toRules: string[] = [];
       if (tcp) {
-        const finTimeout = Math.max(1, Math.round(options.timeouts.tcpFinS));
+        const finTimeout = nftSeconds(options.timeouts.tcpFinS);
         toRules.push(`tcp flags & (fin | rst) != 0 update @${names.closing} { ${flowKey} } update @${names.flows} { ${flowKey} timeout ${finTimeout}s }`);
         toRules.push(`${flowKey} != @${names.closing} update @${names.flows} { ${flowKey} }`);
       } else {
@@ -195,6 +195,6 @@ export function drFlowKey(vs: KernelVirtualServer): string {
 }
 
 function flowSetDefinition(vs: KernelVirtualServer, timeoutS: number, size: number): string {
-  return `typeof ${drFlowKey(vs)}; flags dynamic,timeout; timeout ${Math.max(1, Math.round(timeoutS))}s; size ${size};`;
+  return `typeof ${drFlowKey(vs)}; flags dynamic,timeout; timeout ${nftSeconds(timeoutS)}s; size ${size};`;
 }
 

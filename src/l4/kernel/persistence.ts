@@ -4,6 +4,7 @@
 // owns, each element expiring `timeout` after it was last refreshed.
 import { isIPv4 } from 'node:net';
 import type { KernelPersistence } from './model.ts';
+import { nftSeconds } from './ruleset.ts';
 
 /** keepalived's default granularity for IPv4: each client address on its own */
 export const fullNetmask = '255.255.255.255';
@@ -33,5 +34,5 @@ export function persistenceKey(persistence: KernelPersistence): string {
 }
 
 export function persistenceSetDefinition(persistence: KernelPersistence, size: number): string {
-  return `typeof ip saddr; flags dynamic,timeout; timeout ${Math.max(1, Math.round(persistence.timeoutS))}s; size ${size};`;
+  return `typeof ip saddr; flags dynamic,timeout; timeout ${nftSeconds(persistence.timeoutS)}s; size ${size};`;
 }

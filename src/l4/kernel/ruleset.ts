@@ -40,6 +40,11 @@ export function nameFragment(text: string): string {
   return text.replace(/[^a-zA-Z0-9]/g, '_');
 }
 
+/** a timeout for nft, which takes whole seconds and reads 0 as none */
+export function nftSeconds(timeoutS: number): number {
+  return Math.max(1, Math.round(timeoutS));
+}
+
 export function tableKey(table: { readonly family: string; readonly name: string }): string {
   return `${table.family} ${table.name}`;
 }

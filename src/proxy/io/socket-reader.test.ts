@@ -41,9 +41,10 @@ test('accepted connections are read through onread on the pinned Node, with half
 });
 
 /**
- * Echoes 8 MiB to each of `clients` clients through a server that writes what it reads without copying and lends the read
- * memory when a write stays pending; the client reads slowly at first so the writes back up. With
- * `pause`, the server stops reading while its writes back up, as the proxy's sessions do.
+ * Echoes 8 MiB to each of `clients` clients through a server that writes what it reads without
+ * copying and lends the read memory when a write stays pending; the clients read slowly at first
+ * so the writes back up. With `pause`, the server stops reading while its writes back up, as the
+ * proxy's sessions do.
  */
 async function echoThroughReader(pause: boolean, clients: number): Promise<{ intact: boolean; lent: number; reused: number }> {
   const server = createServer({ allowHalfOpen: true });
@@ -125,7 +126,9 @@ test('a released slice goes to the next socket; a lent one never does', () => {
   third.release();
 });
 
-// buffers are compared with ===: a failed assert.equal on two 64 KiB buffers takes minutes to print
+// Buffers below are compared with ===: a failed assert.equal on two 64 KiB buffers takes minutes
+// to print its diff.
+
 /** a socket's write counters, as a reader sees them through `lend` */
 class FakeBorrower {
   bytesWritten = 0;

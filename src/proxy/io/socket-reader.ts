@@ -176,7 +176,9 @@ export class SocketReader {
   lend(borrower: Borrower): void {
     // bytes of one buffer pending on two sockets: neither one's flush says the buffer is free
     this.#borrower = this.#lent && this.#borrower !== borrower ? undefined : borrower;
-    this.#lentUpTo = borrower.bytesWritten;
+    // Node's getter gives undefined for a socket without write state: then only a writableLength
+    // of 0 frees the buffer
+    this.#lentUpTo = (borrower.bytesWritten as number | undefined) ?? Number.POSITIVE_INFINITY;
     this.#lent = true;
   }
 

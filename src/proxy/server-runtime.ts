@@ -6,6 +6,7 @@ import { Counter, CounterWriter } from './counters.ts';
 import type { ServerObservation } from './passive-observer.ts';
 import { ignoreBytes, SocketReader } from './io/socket-reader.ts';
 import { unlinkClosedSocket } from '../core/closed-socket.ts';
+import { IdlePurge } from './idle-purge.ts';
 
 /** Who gets a pooled connection's events while it carries a transaction */
 export interface ServerConnectionOwner {
@@ -18,9 +19,6 @@ export interface ServerConnectionOwner {
  * A connection to a server. Its listeners are attached once and forward to the current owner, so
  * handing it from one transaction to the next costs no listener churn.
  */
-/** HAProxy's pool-purge-delay default */
-const idlePurgeDelayMs = 5000;
-
 export class ServerConnection {
   readonly socket: Socket;
   readonly server: ServerRuntime;
@@ -30,8 +28,6 @@ export class ServerConnection {
   closed = false;
   /** transactions carried, for "reused" counting and retry safety */
   uses = 0;
-  /** when it last went back to the pool (performance.now), for the idle purge */
-  idleSince = 0;
   #error: Error | undefined;
 
   /** the socket's reads; owners `lend()` it when a write of its bytes stays pending */
@@ -113,6 +109,7 @@ export class ServerRuntime implements BalanceServer {
   /** connections in use, kept only for `on-marked-down shutdown-sessions` */
   readonly #live = new Set<ServerConnection>();
   readonly #idle: ServerConnection[] = [];
+  readonly #purge = new IdlePurge(performance.now());
   readonly counters: CounterWriter;
   readonly base: number;
 
@@ -145,6 +142,7 @@ export class ServerRuntime implements BalanceServer {
 
   /** an idle pooled connection, most recently used first (warm in caches, least likely timed out) */
   takeIdle(): ServerConnection | undefined {
+    this.#purge.noteInUse(this.active);
     for (;;) {
       const connection = this.#idle.pop();
       if (connection === undefined) return undefined;
@@ -162,12 +160,10 @@ export class ServerRuntime implements BalanceServer {
       connection.socket.destroy();
       return false;
     }
-    const now = performance.now();
-    connection.idleSince = now;
-    // HAProxy's pool-purge-delay (5 s): the oldest idle connections sit at the bottom of the
-    // stack, so closing them here is cheap; a pool nobody uses is left to the servers' own
-    // keep-alive timeouts
-    while (this.#idle.length > 0 && (this.#idle[0] as ServerConnection).idleSince < now - idlePurgeDelayMs) {
+    // pool-purge-delay (idle-purge.ts), checked when a connection comes back: a pool nobody uses
+    // is left to the servers' own keep-alive timeouts. Before the push: `active` still counts the
+    // transaction that hands this connection back.
+    for (let close = this.#purge.toClose(performance.now(), this.active, this.#idle.length); close > 0; close--) {
       (this.#idle.shift() as ServerConnection).socket.destroy();
     }
     this.#idle.push(connection);
@@ -203,6 +199,7 @@ export class ServerRuntime implements BalanceServer {
   }
 
   connect(owner: ServerConnectionOwner): ServerConnection {
+    this.#purge.noteInUse(this.active);
     const reader = new SocketReader(ignoreBytes);
     const socket = connect({
       host: this.host,

@@ -9,6 +9,7 @@ import { createCounterLayout } from './counters.ts';
 import { DeadlineTicker } from './deadlines.ts';
 import { FrontendListener } from './listener.ts';
 import { acceptSocketsFor } from './io/accept-sockets.ts';
+import { sliceNudge } from './io/slice-nudge.ts';
 import { PassiveReporter } from './passive-observer.ts';
 import { createLogEnvironment } from './log/logger.ts';
 import type { StatsRequest } from './stats-bridge.ts';
@@ -49,6 +50,8 @@ async function start(): Promise<void> {
     return;
   }
   for (const state of data.states) built.backends.get(state.backend)?.applyState(state.server, state.serving, state.weight, state.up);
+  // two data-path threads may share a CPU; one alone keeps the tick's longer slices
+  sliceNudge.enable(data.workers > 1);
   const ticker = new DeadlineTicker();
   const processConnections = { value: 0 };
   const listeners: FrontendListener[] = [];

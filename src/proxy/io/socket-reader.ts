@@ -10,6 +10,7 @@
 // held while a server connection opens) copies them (`retain`); a write that the kernel did not
 // take at once still points at the view, so the writer calls `lend(writer)` and the socket reads
 // into other memory from then on.
+import { sliceNudge } from './slice-nudge.ts';
 
 /** What receives a socket's bytes; `bytes` is only valid during the call */
 export type ReadSink = (bytes: Buffer) => void;
@@ -151,6 +152,7 @@ export class SocketReader {
     this.onread = {
       buffer: () => this.#next(),
       callback: (bytes, buffer) => {
+        sliceNudge.noteRead();
         if (buffer.length === largeBytes) {
           if (bytes === largeBytes) this.#fullReads++;
           // a burst of a few reads (an answer of some 64 KiB) ends at the first read that drains

@@ -39,6 +39,13 @@ export interface ProxySubsystemOptions {
 
 const workerUrl = new URL('../proxy/worker.ts', import.meta.url);
 
+/** a data-path worker that has built its proxies and waits to be told to listen */
+interface StartingWorker {
+  readonly thread: Worker;
+  /** binds its sockets; resolves once it serves, rejects with its bind error */
+  listen(): Promise<void>;
+}
+
 export function createProxySubsystem(options: ProxySubsystemOptions = {}): Subsystem & { start(config: LoadedConfig, log: (line: string) => void): Promise<ProxyRuntime> } {
   return {
     name: 'proxy',
@@ -106,7 +113,14 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
       },
     );
   };
-  const startWorker = (index: number): Promise<Worker> =>
+  // A worker starts in two steps: it builds its proxies and says `built`, then binds its
+  // listening sockets when told to `listen`. Every worker binds with SO_REUSEPORT, and the kernel
+  // spreads new connections only over the sockets bound so far: workers that each listened as soon
+  // as they were built left the first one alone on the port for the others' start-up, and a load
+  // already waiting (bench get-c200-2t: wrk right after the port opened) put all of its 200
+  // keep-alive clients on that one thread for good. So all are built first, then told to listen
+  // at once.
+  const startWorker = (index: number, spawned?: Worker[]): Promise<StartingWorker> =>
     new Promise((resolve, reject) => {
       const data: WorkerStartData = {
         config,
@@ -119,14 +133,29 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
       // the young generation's size comes from bin/vigil's --max-semi-space-size, which applies
       // to every thread (it takes precedence over a Worker's resourceLimits)
       const thread = new Worker(workerUrl, { workerData: data });
+      spawned?.push(thread);
       let ready = false;
+      let listened: { resolve: () => void; reject: (error: Error) => void } | undefined;
+      const fail = (error: Error): void => {
+        if (listened !== undefined) listened.reject(error);
+        else reject(error);
+      };
       thread.on('message', (message: FromWorker) => {
-        if (message.type === 'ready') {
+        if (message.type === 'built') {
+          resolve({
+            thread,
+            listen: () =>
+              new Promise<void>((resolveListen, rejectListen) => {
+                listened = { resolve: resolveListen, reject: rejectListen };
+                thread.postMessage({ type: 'listen' } satisfies ToWorker);
+              }),
+          });
+        } else if (message.type === 'ready') {
           ready = true;
           if (index === 0) listening.push(...message.listening);
-          resolve(thread);
+          listened?.resolve();
         } else if (message.type === 'failed') {
-          reject(new Error(message.message));
+          fail(new Error(message.message));
         } else if (message.type === 'stats-request') {
           answerStats(thread, message.id, message.request);
         } else if (message.type === 'passive') {
@@ -136,7 +165,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
         }
       });
       thread.on('error', (error: Error) => {
-        if (!ready) reject(error);
+        if (!ready) fail(error);
         else log(`[ALERT]    (${process.pid}) : data-path worker ${index} failed: ${error.message}`);
       });
       thread.on('exit', (code) => {
@@ -144,21 +173,24 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
         // a worker that died takes its connections with it; start another so the ports stay served
         log(`[ALERT]    (${process.pid}) : data-path worker ${index} exited with code ${code}; restarting it`);
         const at = threads.indexOf(thread);
-        void startWorker(index).then(
-          (replacement) => {
-            if (at !== -1) threads[at] = replacement;
-          },
-          (error: unknown) => log(`[ALERT]    (${process.pid}) : cannot restart worker ${index}: ${String(error)}`),
-        );
+        void startWorker(index)
+          .then(async (replacement) => {
+            await replacement.listen();
+            if (at !== -1) threads[at] = replacement.thread;
+          })
+          .catch((error: unknown) => log(`[ALERT]    (${process.pid}) : cannot restart worker ${index}: ${String(error)}`));
       });
     });
 
   let stopping = false;
+  const starting: Worker[] = [];
   try {
-    for (let i = 0; i < workers; i++) threads.push(await startWorker(i));
+    const built = await Promise.all(Array.from({ length: workers }, (_, i) => startWorker(i, starting)));
+    await Promise.all(built.map((worker) => worker.listen()));
+    threads.push(...built.map((worker) => worker.thread));
   } catch (error) {
     stopping = true;
-    await Promise.all(threads.map((t) => t.terminate()));
+    await Promise.all(starting.map((t) => t.terminate()));
     throw error;
   }
   engine.start();

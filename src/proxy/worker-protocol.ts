@@ -36,9 +36,16 @@ export interface StatsResponseMessage {
   readonly bytes: Uint8Array;
 }
 
-export type ToWorker = ServerStateMessage | StopMessage | StatsResponseMessage;
+/** bind the listening sockets: sent to all workers once every one of them is `built` */
+export interface ListenMessage {
+  readonly type: 'listen';
+}
+
+export type ToWorker = ServerStateMessage | StopMessage | StatsResponseMessage | ListenMessage;
 
 export type FromWorker =
+  /** proxies built; waits for `listen` */
+  | { readonly type: 'built' }
   | { readonly type: 'ready'; readonly listening: readonly { frontend: string; host: string; port: number }[] }
   | { readonly type: 'failed'; readonly message: string }
   | { readonly type: 'stopped' }

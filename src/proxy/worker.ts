@@ -57,6 +57,33 @@ async function start(): Promise<void> {
   const listeners: FrontendListener[] = [];
   const acceptSockets = data.config.global.noReusePort ? 1 : acceptSocketsFor(data.config.global.tune['tune.maxaccept']);
   const listening: { frontend: string; host: string; port: number }[] = [];
+  let listen: () => void = () => {};
+  const told = new Promise<void>((resolve) => (listen = resolve));
+  let stopped = false;
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'listen') {
+      listen();
+    } else if (message.type === 'stats-response') {
+      const resolve = pendingStats.get(message.id);
+      pendingStats.delete(message.id);
+      resolve?.(message.bytes);
+    } else if (message.type === 'server-state') {
+      built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight, message.up);
+    } else if (message.type === 'stop') {
+      stopped = true;
+      void Promise.all(listeners.map((l) => l.close(message.graceful))).then(() => {
+        // idle keep-alive connections to servers would keep this thread alive
+        for (const backend of built.backends.values()) for (const server of backend.servers) server.dropIdle();
+        ticker.stop();
+        send({ type: 'stopped' });
+        port.close();
+      });
+    }
+  });
+  // the control thread tells every worker to listen once all are built (proxy-subsystem.ts)
+  send({ type: 'built' });
+  await told;
+  if (stopped) return;
   try {
     for (const frontend of built.frontends) {
       if (frontend.addresses.length === 0) continue;
@@ -76,27 +103,10 @@ async function start(): Promise<void> {
       frontend.addresses.forEach((a, i) => listening.push({ frontend: frontend.runtime.name, host: a.host, port: ports[i] ?? a.port }));
     }
   } catch (error) {
-    for (const listener of listeners) await listener.close(false);
+    for (const listener of listeners.splice(0)) await listener.close(false);
     send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
     return;
   }
-  port.on('message', (message: ToWorker) => {
-    if (message.type === 'stats-response') {
-      const resolve = pendingStats.get(message.id);
-      pendingStats.delete(message.id);
-      resolve?.(message.bytes);
-    } else if (message.type === 'server-state') {
-      built.backends.get(message.backend)?.applyState(message.server, message.serving, message.weight, message.up);
-    } else if (message.type === 'stop') {
-      void Promise.all(listeners.map((l) => l.close(message.graceful))).then(() => {
-        // idle keep-alive connections to servers would keep this thread alive
-        for (const backend of built.backends.values()) for (const server of backend.servers) server.dropIdle();
-        ticker.stop();
-        send({ type: 'stopped' });
-        port.close();
-      });
-    }
-  });
   send({ type: 'ready', listening });
 }
 

@@ -1,8 +1,45 @@
 // Several data-path workers (`--workers 2`): the kernel spreads connections over both, and a
 // server state change from the checks (on the control thread) reaches every worker.
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
-import { freePort, get, nameHandler, startHttpBackend, startVigil } from './harness.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort, get, nameHandler, parseResponses, startHttpBackend, startVigil } from './harness.ts';
+
+/**
+ * a client that keeps trying until the port opens, as a load already waiting for a restart; each
+ * retries at its own pace (20 to 60 ms), so they arrive over the first tens of milliseconds
+ */
+async function connectWhenOpen(port: number, deadline: number): Promise<Socket> {
+  const pauseMs = 20 + Math.random() * 40;
+  for (;;) {
+    const socket = await new Promise<Socket | undefined>((resolve) => {
+      const attempt = connect({ port, host: '127.0.0.1' });
+      attempt.once('connect', () => resolve(attempt));
+      attempt.once('error', () => resolve(undefined));
+    });
+    if (socket !== undefined) return socket;
+    if (Date.now() > deadline) throw new Error(`port ${port} did not open`);
+    await sleep(pauseMs);
+  }
+}
+
+/** one keep-alive GET on an open socket, resolved with its complete answer */
+function keepAliveGet(socket: Socket, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let data = Buffer.alloc(0);
+    const onData = (chunk: Buffer): void => {
+      data = Buffer.concat([data, chunk]);
+      const first = parseResponses(data).responses[0];
+      if (first === undefined) return;
+      socket.off('data', onData);
+      resolve(first.status);
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+    socket.write(`GET ${path} HTTP/1.1\r\nhost: test\r\n\r\n`);
+  });
+}
 
 test('with --workers 2 both workers serve, and a server marked DOWN leaves every worker\'s rotation', { timeout: 60_000 }, async (t) => {
   const one = await startHttpBackend(t, nameHandler('one'));
@@ -42,4 +79,37 @@ listen app
     bodies.push(response.body.toString().split(' ')[0] ?? '');
   }
   assert.deepEqual([...new Set(bodies)], ['two']);
+});
+
+test('keep-alive clients already waiting when vigil starts are spread over both workers', { timeout: 60_000 }, async (t) => {
+  const backend = await startHttpBackend(t, nameHandler('one'));
+  const port = await freePort();
+  const early = Array.from({ length: 20 }, () => connectWhenOpen(port, Date.now() + 20_000));
+  await startVigil(
+    t,
+    `
+defaults
+    mode http
+    timeout connect 1s
+    timeout client 10s
+    timeout server 10s
+listen app
+    bind 127.0.0.1:${port}
+    server one 127.0.0.1:${backend.port}
+`,
+    { workers: 2 },
+  );
+  const clients = await Promise.all(early);
+  t.after(() => {
+    for (const client of clients) client.destroy();
+  });
+  // all at once: each worker opens server connections for the clients it holds, and pools them
+  const statuses = await Promise.all(clients.map((client, i) => keepAliveGet(client, `/early-${i}`)));
+  assert.deepEqual(new Set(statuses), new Set([200]));
+  const afterEarly = backend.connections;
+  // new client connections go to both workers; one that held none of the early clients would
+  // have no pooled server connection and open one (a worker that listened before the other
+  // got them all: 20 of 20 clients, for as long as they stay connected)
+  for (let i = 0; i < 40; i++) assert.equal((await get(port, `/late-${i}`)).status, 200);
+  assert.equal(backend.connections - afterEarly, 0, 'both workers had early clients, so both had pooled server connections');
 });

@@ -98,6 +98,11 @@ async function start(): Promise<void> {
         ...(frontend.logger.enabled && frontend.logger.when === 'accept' ? { onAccept: frontend.logger } : {}),
       });
       await listener.listen();
+      // a stop that came while binding has closed the listeners bound before it, not this one
+      if (stopped) {
+        await listener.close(false);
+        return;
+      }
       listeners.push(listener);
       const ports = listener.boundPorts();
       frontend.addresses.forEach((a, i) => listening.push({ frontend: frontend.runtime.name, host: a.host, port: ports[i] ?? a.port }));

@@ -4,11 +4,10 @@
 // halfway towards the last period's peak each period, so a pool shrinks over a few periods once
 // traffic drops, and a burst that comes back every few seconds finds its connections still open.
 //
-// Closing every connection idle for a whole period instead threw away what the next burst needed:
-// with two data-path threads taking turns on one CPU, a thread back on the CPU finds most of its
-// clients' requests waiting at once and takes that many server connections, and the backend saw
-// about 100 new connections in some 10 s runs at c200 (bench get-c200-2t), each a handshake in the
-// middle of a burst.
+// vigil used to close every connection that sat idle for a whole period, which throws away what a
+// burst coming back every few seconds needs; HAProxy's rule keeps it. (The ~100 new server
+// connections per bench get-c200-2t run that prompted this turned out to come from the workers'
+// start-up order, fixed in daemon/proxy-subsystem.ts; this rule is kept for being HAProxy's.)
 
 /** HAProxy's pool-purge-delay default */
 export const defaultPurgeDelayMs = 5000;

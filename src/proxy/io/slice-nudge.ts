@@ -13,8 +13,8 @@
 // Node has no call that reaches that clock; process.cpuUsage() does the same accounting
 // (getrusage(RUSAGE_SELF) brings the calling thread's run time up to date). One call at the end of
 // a turn that read something, at most once per `minIntervalMs`, costs 0.76 µs (measured, with
-// three JS threads) per quarter-millisecond of work: 0.3% at most. If the slice has run out, the thread is switched right as the call
-// returns: between two turns, not in the middle of one.
+// three JS threads) per quarter-millisecond of work: 0.3% at most. If the slice has run out, the
+// thread is switched right as the call returns: between two turns, not in the middle of one.
 
 /** how often the nudge may run: well under a slice (0.75 ms and up), well over its own cost */
 export const defaultMinIntervalMs = 0.25;

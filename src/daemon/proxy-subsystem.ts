@@ -2,7 +2,6 @@
 // thread the health checks, whose state changes go to every worker and to the logs. Keeping the
 // checks here means a saturated data path cannot delay them.
 import { unlinkSync, writeFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { systemClock } from '../core/clock.ts';
 import { CheckEngine, type EngineEvent } from '../check/engine.ts';
 import { haproxyMonitoredServers } from '../check/from-haproxy.ts';
@@ -17,6 +16,7 @@ import type { StatsRenderer } from '../proxy/stats-bridge.ts';
 import { buildErrorResponse } from '../proxy/http/error-pages.ts';
 import type { FromWorker, ServerStateMessage, ToWorker, WorkerStartData } from '../proxy/worker-protocol.ts';
 import type { BackendHealthBus } from './backend-health.ts';
+import { hostDataPath, type DataPathHost, type DataPathPlacement } from './data-path-host.ts';
 import type { RunningSubsystem, Subsystem } from './subsystem.ts';
 
 export interface ProxyRuntime extends RunningSubsystem {
@@ -29,6 +29,8 @@ export interface ProxyRuntime extends RunningSubsystem {
 export interface ProxySubsystemOptions {
   /** data-path workers; default the config's nbthread, else 1 */
   readonly workers?: number;
+  /** where one data path runs; default inline when the control thread has no timed work */
+  readonly placement?: DataPathPlacement;
   /** builds the stats page renderer once the runtime exists (src/admin) */
   readonly statsRenderer?: (runtime: ProxyRuntime) => StatsRenderer;
   /** publishes each backend's availability, for keepalived.conf's track_backend */
@@ -37,11 +39,9 @@ export interface ProxySubsystemOptions {
   readonly onStarted?: (runtime: ProxyRuntime, log: (line: string) => void) => Promise<RunningSubsystem | undefined>;
 }
 
-const workerUrl = new URL('../proxy/worker.ts', import.meta.url);
-
 /** a data-path worker that has built its proxies and waits to be told to listen */
 interface StartingWorker {
-  readonly thread: Worker;
+  readonly thread: DataPathHost;
   /** binds its sockets; resolves once it serves, rejects with its bind error */
   listen(): Promise<void>;
 }
@@ -54,10 +54,21 @@ export function createProxySubsystem(options: ProxySubsystemOptions = {}): Subsy
   };
 }
 
+/**
+ * Health checks (the proxy's and the L4 side's) run on the control thread and must keep their
+ * timing while the proxy is saturated, so a data path sharing that thread would delay them.
+ * VRRP has a thread of its own (vrrp-subsystem.ts) and is not counted.
+ */
+function controlHasTimedWork(loaded: LoadedConfig): boolean {
+  const haproxy = loaded.haproxy?.model;
+  return (haproxy !== undefined && haproxyMonitoredServers(haproxy).some((s) => s.probes.length > 0)) || (loaded.keepalived?.model.virtualServers.length ?? 0) > 0;
+}
+
 async function startProxy(loaded: LoadedConfig, log: (line: string) => void, options: ProxySubsystemOptions): Promise<ProxyRuntime> {
   const config = loaded.haproxy?.model;
   if (config === undefined) throw new Error('no haproxy configuration');
   const workers = Math.max(1, options.workers ?? config.global.nbthread ?? 1);
+  const placement = workers > 1 ? 'thread' : (options.placement ?? (controlHasTimedWork(loaded) ? 'thread' : 'inline'));
   const keys = counterKeys(config);
   const layout = createCounterLayout(keys, workers);
   const counters = allocateCounters(layout);
@@ -73,9 +84,9 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
     if (proxy.kind !== 'frontend') backendLoggers.set(proxy.name, createProxyLogger(proxy.settings, config.global, logs));
   }
 
-  const threads: Worker[] = [];
+  const threads: DataPathHost[] = [];
   const broadcast = (message: ToWorker): void => {
-    for (const thread of threads) thread.postMessage(message);
+    for (const thread of threads) thread.post(message);
   };
   const stateOf = (id: string): ServerStateMessage | undefined => {
     const s = engine.get(id);
@@ -103,13 +114,13 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
 
   const listening: { frontend: string; host: string; port: number }[] = [];
   let renderer: StatsRenderer | undefined;
-  const answerStats = (thread: Worker, id: number, request: Parameters<StatsRenderer['render']>[0]): void => {
+  const answerStats = (thread: DataPathHost, id: number, request: Parameters<StatsRenderer['render']>[0]): void => {
     const pending = renderer === undefined ? Promise.resolve<Uint8Array>(buildErrorResponse(503, false)) : renderer.render(request);
     void pending.then(
-      (bytes) => thread.postMessage({ type: 'stats-response', id, bytes } satisfies ToWorker),
+      (bytes) => thread.post({ type: 'stats-response', id, bytes }),
       (error: unknown) => {
         log(`[WARNING]  (${process.pid}) : stats page failed: ${String(error)}`);
-        thread.postMessage({ type: 'stats-response', id, bytes: buildErrorResponse(500, false) } satisfies ToWorker);
+        thread.post({ type: 'stats-response', id, bytes: buildErrorResponse(500, false) });
       },
     );
   };
@@ -120,7 +131,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
   // already waiting (bench get-c200-2t: wrk right after the port opened) put all of its 200
   // keep-alive clients on that one thread for good. So all are built first, then told to listen
   // at once.
-  const startWorker = (index: number, spawned?: Worker[]): Promise<StartingWorker> =>
+  const startWorker = (index: number, spawned?: DataPathHost[]): Promise<StartingWorker> =>
     new Promise((resolve, reject) => {
       const data: WorkerStartData = {
         config,
@@ -130,9 +141,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
         workers,
         states: engine.all().map((s) => ({ type: 'server-state', backend: s.group, server: s.name, serving: s.serving, weight: s.weight, up: s.up })),
       };
-      // the young generation's size comes from bin/vigil's --max-semi-space-size, which applies
-      // to every thread (it takes precedence over a Worker's resourceLimits)
-      const thread = new Worker(workerUrl, { workerData: data });
+      const thread = hostDataPath(placement, data);
       spawned?.push(thread);
       let ready = false;
       let listened: { resolve: () => void; reject: (error: Error) => void } | undefined;
@@ -140,14 +149,14 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
         if (listened !== undefined) listened.reject(error);
         else reject(error);
       };
-      thread.on('message', (message: FromWorker) => {
+      thread.onMessage((message: FromWorker) => {
         if (message.type === 'built') {
           resolve({
             thread,
             listen: () =>
               new Promise<void>((resolveListen, rejectListen) => {
                 listened = { resolve: resolveListen, reject: rejectListen };
-                thread.postMessage({ type: 'listen' } satisfies ToWorker);
+                thread.post({ type: 'listen' });
               }),
           });
         } else if (message.type === 'ready') {
@@ -164,11 +173,11 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
           log(`[WARNING]  (${process.pid}) : ${message.message}`);
         }
       });
-      thread.on('error', (error: Error) => {
+      thread.onError((error: Error) => {
         if (!ready) fail(error);
         else log(`[ALERT]    (${process.pid}) : data-path worker ${index} failed: ${error.message}`);
       });
-      thread.on('exit', (code) => {
+      thread.onExit((code) => {
         if (!ready || stopping) return;
         // a worker that died takes its connections with it; start another so the ports stay served
         log(`[ALERT]    (${process.pid}) : data-path worker ${index} exited with code ${code}; restarting it`);
@@ -183,7 +192,7 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
     });
 
   let stopping = false;
-  const starting: Worker[] = [];
+  const starting: DataPathHost[] = [];
   try {
     const built = await Promise.all(Array.from({ length: workers }, (_, i) => startWorker(i, starting)));
     await Promise.all(built.map((worker) => worker.listen()));
@@ -218,11 +227,11 @@ async function startProxy(loaded: LoadedConfig, log: (line: string) => void, opt
           (thread) =>
             new Promise<void>((resolve) => {
               const timer = setTimeout(() => void thread.terminate().then(() => resolve()), 5000);
-              thread.once('exit', () => {
+              thread.onExit(() => {
                 clearTimeout(timer);
                 resolve();
               });
-              thread.postMessage({ type: 'stop', graceful: false } satisfies ToWorker);
+              thread.post({ type: 'stop', graceful: false });
             }),
         ),
       );

@@ -37,10 +37,12 @@ setTimeout(() => {
   t.after(() => child.kill('SIGKILL'));
   const deadline = Date.now() + 20_000;
   const reports = (): string[] => readdirSync(dir).filter((name) => name.startsWith('loaded-') && !name.endsWith('.part'));
-  // the control thread and the data-path worker
-  while (reports().length < 2 && Date.now() < deadline) await sleep(100);
+  // one thread here: with no health check the data path runs on the control thread
+  // (daemon/data-path-host.ts); a worker, if one ran, would report within the same second
+  while (reports().length < 1 && Date.now() < deadline) await sleep(100);
+  await sleep(1500);
   child.kill('SIGTERM');
-  assert.ok(reports().length >= 2, `every thread reported (got ${reports().join(', ') || 'none'})`);
+  assert.ok(reports().length >= 1, `a thread reported (got ${reports().join(', ') || 'none'})`);
   for (const thread of reports()) {
     const loaded = readFileSync(join(dir, thread), 'utf8').split('\n');
     assert.ok(loaded.includes('NativeModule net'), `${thread}: the report lists built-ins`);

@@ -39,6 +39,8 @@ export interface RunningVigil {
   waitForOutput(pattern: RegExp, timeoutMs?: number, from?: number): Promise<RegExpMatchArray>;
   /** whether the process is still running */
   alive(): boolean;
+  /** the process (bin/vigil execs Node) */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,7 @@ export async function startVigil(t: TestContext, config: string, options: VigilO
   const wanted = options.listeners ?? 1;
   const listening = new RegExp(`(?:listening on [^\\n]*\\n[^]*){${wanted}}`);
   await waitForOutput(listening, 20_000);
-  return { dir, output: () => text, waitForOutput, alive: () => !exited, stop };
+  return { dir, output: () => text, waitForOutput, alive: () => !exited, pid: child.pid ?? 0, stop };
 }
 
 export interface SeenRequest {

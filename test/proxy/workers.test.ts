@@ -1,6 +1,7 @@
 // Several data-path workers (`--workers 2`): the kernel spreads connections over both, and a
 // server state change from the checks (on the control thread) reaches every worker.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -112,4 +113,41 @@ listen app
   // got them all: 20 of 20 clients, for as long as they stay connected)
   for (let i = 0; i < 40; i++) assert.equal((await get(port, `/late-${i}`)).status, 200);
   assert.equal(backend.connections - afterEarly, 0, 'both workers had early clients, so both had pooled server connections');
+});
+
+/** the process's Worker threads (Node names their OS threads "WorkerThread") */
+function workerThreads(pid: number): number {
+  return readdirSync(`/proc/${pid}/task`).filter((task) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim() === 'WorkerThread';
+    } catch {
+      return false; // a thread that just ended
+    }
+  }).length;
+}
+
+test('one data path runs on the control thread unless health checks need that thread kept free', { timeout: 60_000 }, async (t) => {
+  const backend = await startHttpBackend(t, nameHandler('one'));
+  const config = (port: number, check: string): string => `
+defaults
+    mode http
+    timeout connect 500ms
+    timeout client 5s
+    timeout server 5s
+listen app
+    bind 127.0.0.1:${port}
+    server one 127.0.0.1:${backend.port}${check}
+`;
+  // no check: nothing on the control thread has timing to keep, so no second V8 isolate
+  const plainPort = await freePort();
+  const plain = await startVigil(t, config(plainPort, ''));
+  for (let i = 0; i < 5; i++) assert.equal((await get(plainPort, `/plain-${i}`)).status, 200);
+  assert.equal(workerThreads(plain.pid), 0, 'the data path shares the control thread');
+  await plain.stop();
+
+  // a check must not wait behind traffic: the data path gets a thread of its own
+  const checkedPort = await freePort();
+  const checked = await startVigil(t, config(checkedPort, ' check inter 200ms'));
+  for (let i = 0; i < 5; i++) assert.equal((await get(checkedPort, `/checked-${i}`)).status, 200);
+  assert.equal(workerThreads(checked.pid), 1, 'one data-path worker beside the control thread');
 });

@@ -1,6 +1,7 @@
 // Runs the haproxy.cfg part: data-path worker threads for the traffic, and on this (control)
 // thread the health checks, whose state changes go to every worker and to the logs. Keeping the
-// checks here means a saturated data path cannot delay them.
+// checks here means a saturated data path cannot delay them. With no check to keep on time and
+// one data path, that data path runs here too (data-path-host.ts): it has no one to delay.
 import { unlinkSync, writeFileSync } from 'node:fs';
 import { systemClock } from '../core/clock.ts';
 import { CheckEngine, type EngineEvent } from '../check/engine.ts';

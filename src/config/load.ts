@@ -1,11 +1,12 @@
 // Reads the files given with -f, each in its own format (detected or forced), into typed models.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { DiagnosticCode, Diagnostics } from './diagnostics.ts';
 import type { ConfigFormat, FormatName, LoadContext } from './format.ts';
 import { haproxyFormat } from './haproxy/format.ts';
 import type { HaproxyConfig } from './haproxy/model.ts';
-import { createKeepalivedFormat } from './keepalived/format.ts';
 import type { KeepalivedConfig } from './keepalived/model.ts';
+import { sniffKeepalived } from './keepalived/sniff.ts';
 import { Requirements } from './requirements.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -24,10 +25,33 @@ export interface LoadedConfig {
   readonly requirements: Requirements;
 }
 
+const requireModule = createRequire(import.meta.url);
+
 export function formatRegistry(configId?: string): Readonly<Record<FormatName, ConfigFormat<unknown>>> {
+  return { haproxy: haproxyFormat, keepalived: deferredKeepalivedFormat(configId) };
+}
+
+/**
+ * The keepalived reader, loaded when a keepalived.conf is first read: a vigil that runs only a
+ * haproxy.cfg then never holds its modules, nor those of VRRP and L4 (daemon/registry.ts defers
+ * them the same way); together they were 3.5 MiB of an idle vigil's RSS. Loading must be
+ * synchronous, as config loading is, hence require() of the ES module rather than import().
+ */
+function deferredKeepalivedFormat(configId: string | undefined): ConfigFormat<KeepalivedConfig> {
+  let format: ConfigFormat<KeepalivedConfig> | undefined;
+  const loaded = (): ConfigFormat<KeepalivedConfig> => {
+    if (format !== undefined) return format;
+    const { createKeepalivedFormat } = requireModule('./keepalived/format.ts') as typeof import('./keepalived/format.ts');
+    format = configId === undefined ? createKeepalivedFormat() : createKeepalivedFormat({ configId });
+    return format;
+  };
   return {
-    haproxy: haproxyFormat,
-    keepalived: configId === undefined ? createKeepalivedFormat() : createKeepalivedFormat({ configId }),
+    name: 'keepalived',
+    sniff: sniffKeepalived,
+    load: (files, context) => loaded().load(files, context),
+    get tables() {
+      return loaded().tables;
+    },
   };
 }
 

@@ -55,6 +55,14 @@ const maxJoinedBodyBytes = 16 * 1024;
 
 /** Bytes a client may pipeline ahead of the request being served before reading pauses */
 const maxPipelinedBytes = 64 * 1024;
+/**
+ * Held request bytes up to this size go to the server joined, in one write: Buffer.concat takes
+ * that little from Node's shared pool. Above it, a join is a buffer of its own for every request,
+ * which a proxy that allocates few objects collects seldom: on 1 MiB uploads (bench upload-1m)
+ * 30 to 40 MiB of such joins of head and first body bytes waited for the collector, taking the
+ * peak RSS from 82 to 125 MiB. Larger parts are written one by one, a system call each.
+ */
+const joinedBytes = Buffer.poolSize >>> 1;
 
 /** The request as rules, ACLs and balancers see it: built once per request from the parsed head */
 class RequestState implements RequestView, BalanceRequest {
@@ -710,15 +718,20 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
     this.#sentToServer = false;
     this.#arm(Phase.exchange);
     const pending = this.#pending;
-    if (pending.count > 0) {
+    if (pending.count === 0) return;
+    this.#sentToServer = true;
+    if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, pending.bytes);
+    // keep the bytes for a replay until the server has started answering
+    const replayable = connection.uses > 1 && this.#requestDone;
+    if (pending.count === 1 || pending.bytes <= joinedBytes) {
       const bytes = pending.joined();
-      // keep a copy for a replay until the server has started answering
       pending.clear();
-      if (connection.uses > 1 && this.#requestDone) pending.push(bytes);
-      this.#sentToServer = true;
-      if (this.#backend !== undefined) this.#backend.counters.add(this.#backend.base, Counter.bytesIn, bytes.length);
+      if (replayable) pending.push(bytes);
       this.#writeToServer(connection, bytes);
+      return;
     }
+    for (let i = 0; i < pending.count; i++) this.#writeToServer(connection, pending.at(i));
+    if (!replayable) pending.clear();
   }
 
   onServerClose(connection: ServerConnection, error: Error | undefined): void {

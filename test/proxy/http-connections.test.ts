@@ -213,8 +213,9 @@ test('a head and a large body sent in one write arrive intact, on a new server c
   await startVigil(t, config(port, backend.port));
   const client = await RawClient.open(port);
   t.after(() => client.close());
-  // held while the server connection opens (the first), or written at once (the second): either
-  // way the head and the body bytes that came with it go out as parts, not joined into a copy
+  // held while the server connection opens (the first), or written at once on the pooled one (the
+  // others); the head and the body bytes that came with it go out as parts, except the last, small
+  // enough to be joined
   for (const size of [200 * 1024, 48 * 1024, 3000]) {
     const payload = Buffer.alloc(size);
     for (let i = 0; i < size; i++) payload[i] = (i * 7 + (i >> 8) + size) & 0xff;

@@ -111,6 +111,30 @@ test('the head end is found across the buffer', () => {
   assert.equal(findHeadEnd(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\nBODY')), 27);
 });
 
+test('the head end found by skipping is where indexOf finds it, for short, long and offset searches', () => {
+  // bytes drawn mostly from CR and LF, so that near misses (CRLFCR, LFCRLF, CRCRLF...) abound; the
+  // long buffers go past the part findHeadEnd scans itself, with the end on either side of it
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed % n;
+  };
+  const alphabet = '\r\n\r\nx';
+  const crlfcrlf = Buffer.from('\r\n\r\n');
+  for (let round = 0; round < 3000; round++) {
+    const length = round % 10 === 0 ? 1500 + random(3000) : random(40);
+    const buffer = Buffer.alloc(length);
+    // the long ones are mostly x so that a match comes late or never
+    for (let i = 0; i < length; i++) buffer[i] = length > 100 && random(50) !== 0 ? 120 : alphabet.charCodeAt(random(5));
+    const from = random(4);
+    const at = buffer.indexOf(crlfcrlf, from);
+    assert.equal(findHeadEnd(buffer, from), at === -1 ? -1 : at + 4, `round ${round}: ${JSON.stringify(buffer.toString('latin1'))} from ${from}`);
+  }
+  const late = Buffer.concat([Buffer.alloc(2046, 'x'), Buffer.from('\r\n\r\n')]);
+  assert.equal(findHeadEnd(late), 2050);
+  assert.equal(findHeadEnd(late.subarray(0, 2049)), -1);
+});
+
 test('a Content-Length repeated with one value is one length, flagged so it goes out once', () => {
   for (const text of ['POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n', 'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5, 5\r\n\r\n']) {
     const head = request(text);

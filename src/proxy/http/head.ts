@@ -95,7 +95,8 @@ const scanLimit = 2048;
  * A loop of our own rather than `buffer.indexOf`, whose argument checks and call into C++ cost
  * more than the search on a head of a few hundred bytes (bench/head.bench.ts). It looks at the
  * byte where a CRLFCRLF would end and skips as far as that byte allows: past any byte that is
- * neither CR nor LF no match can end within the next three, so most bytes of a head are never read.
+ * neither CR nor LF no CRLFCRLF can end at it or at the three bytes after it, so most bytes of a head
+ * are never read.
  */
 export function findHeadEnd(buffer: Buffer, from = 0): number {
   const length = buffer.length;

@@ -354,8 +354,9 @@ export class HttpSession implements ServerConnectionOwner, Expirable, QueueWaite
 
   /**
    * After a client read: what this session keeps of the read's memory (a partial head, pipelined
-   * bytes, request bytes held while a server connection opens) is copied, because the next read
-   * on this socket reuses that memory (socket-reader.ts). Views elsewhere are left alone.
+   * bytes, request bytes held while a server connection opens) is copied, because the next read,
+   * on any socket of this thread, reuses that memory (socket-reader.ts). Views elsewhere are left
+   * alone.
    */
   #keepClientBytes(memory: ArrayBufferLike): void {
     // the head's copy doubles as the copy of the head bytes held for the server (the same bytes)

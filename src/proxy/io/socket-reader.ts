@@ -2,65 +2,101 @@
 // default stream path. The default allocates a 64 KiB buffer for every read, shrinks it, wraps it
 // in a new Buffer and pushes it through the Readable machinery before a 'data' listener sees it;
 // on small keep-alive requests that was about a fifth of the proxy's JavaScript time. With
-// `onread`, libuv reads straight into the socket's own slice of a slab and the sink is called
-// with a view of the bytes read.
+// `onread`, libuv reads straight into a slice that all the thread's sockets share (or a large
+// buffer during a burst) and the sink is called with a view of the bytes read.
 //
-// The contract this puts on sinks: the view is valid only while the sink runs. The next read on
-// the same socket overwrites it. A sink that keeps bytes beyond its call (a partial head, bytes
-// held while a server connection opens) copies them (`retain`); a write that the kernel did not
-// take at once still points at the view, so the writer calls `lend(writer)` and the socket reads
-// into other memory from then on.
+// The contract this puts on sinks: the view is valid only while the sink runs. The next read, on
+// any socket, overwrites it. A sink that keeps bytes beyond its call (a partial head, bytes held
+// while a server connection opens) copies them (`retain`); a write that the kernel did not take
+// at once still points at the view, so the writer calls `lend(writer)` before returning, and the
+// reader keeps those bytes from being overwritten until the write is done.
 import { sliceNudge } from './slice-nudge.ts';
 
 /** What receives a socket's bytes; `bytes` is only valid during the call */
 export type ReadSink = (bytes: Buffer) => void;
 
-/** Every socket starts with a slice this large: a request or response head fits many times */
+/** The slice every socket reads into: a request or response head fits many times */
 const sliceBytes = 16 * 1024;
-/** A socket whose read filled its slice borrows this much for the rest of the burst, as Node's own reads use */
+/** A socket whose read filled the slice borrows this much for the rest of the burst, as Node's own reads use */
 const largeBytes = 64 * 1024;
-/**
- * Slices lie this far apart in a slab: a slice and one cache line more. Reads fill the first lines
- * of a slice; with slices 16 KiB apart, those lines of every slice would fall in the same few
- * sets of the CPU's caches (which repeat every few KiB) and evict each other once a few hundred
- * sockets read in turn. One line more per slice spreads them over all the sets.
- */
-const sliceStride = sliceBytes + 64;
-/** Slices are cut from slabs of this size, so a connection costs no allocation of its own */
-const slabBytes = 64 * sliceStride;
+
+/** bytes of a read that a write still points at, and the socket whose write that is */
+interface Guard {
+  readonly slice: Buffer;
+  readonly saved: Buffer;
+  readonly borrower: Borrower;
+  readonly upTo: number;
+}
 
 /**
- * Slices of slabs for sockets' read buffers, reused as sockets close. One per thread (a module
- * instance per worker). Pages of a slab become resident only when a read writes to them, so an
- * idle connection costs about one page, not its whole slice.
+ * The one slice all of a thread's sockets read into (a module instance per worker). A thread
+ * reads one socket at a time and a sink is done with the bytes when it returns, so one slice
+ * serves them all, and it stays in the CPU's caches: with a slice of each socket's own, every
+ * read wrote to memory last touched some hundred reads before, and the kernel's part of the
+ * proxy grew with the number of connections (get-c200, interleaved against per-socket slices:
+ * 0.962x and 0.982x the CPU per request).
+ *
+ * What breaks that: a write the kernel did not take at once, which points into the slice until
+ * it is done. Node fixes the memory of a socket's next read when the previous read is delivered,
+ * so every socket that has read since holds this slice for its next read and none can be moved
+ * off it. The slice is then retired: sockets move to a new one as they next read, and the
+ * pending bytes are saved (`guard`) and written back after each read into the retired slice
+ * until the write is done, the reader handing its sink a copy of what it read instead. Both are
+ * rare: on loopback nothing ever stays pending, and over a network only writes to a socket whose
+ * send buffer is full do.
  */
-class SliceStore {
-  readonly #free: Buffer[] = [];
-  #slab: Buffer | undefined;
-  #slabUsed = 0;
+class SharedSlice {
+  slice: Buffer = Buffer.allocUnsafeSlow(sliceBytes);
+  /** reads into a retired slice whose sinks got copies (for tests) */
+  copiedReads = 0;
+  readonly #guards: Guard[] = [];
 
-  take(): Buffer {
-    const reused = this.#free.pop();
-    if (reused !== undefined) return reused;
-    if (this.#slab === undefined || this.#slabUsed + sliceBytes > slabBytes) {
-      this.#slab = Buffer.allocUnsafeSlow(slabBytes);
-      this.#slabUsed = 0;
-    }
-    const slice = this.#slab.subarray(this.#slabUsed, this.#slabUsed + sliceBytes);
-    this.#slabUsed += sliceStride;
-    return slice;
+  /** `slice[0, bytes)` stays in use by a pending write on `borrower` */
+  guard(slice: Buffer, bytes: number, borrower: Borrower): void {
+    const saved = Buffer.allocUnsafeSlow(bytes);
+    slice.copy(saved, 0, 0, bytes);
+    // Node's getter gives undefined for a socket without write state: then only a writableLength
+    // of 0 ends the guard
+    const upTo = (borrower.bytesWritten as number | undefined) ?? Number.POSITIVE_INFINITY;
+    this.#prune();
+    this.#guards.push({ slice, saved, borrower, upTo });
+    if (slice === this.slice) this.slice = Buffer.allocUnsafeSlow(sliceBytes);
   }
 
-  give(slice: Buffer): void {
-    this.#free.push(slice);
+  /** a read landed in `slice`, not the current one: are bytes of it still being written? */
+  guarded(slice: Buffer): boolean {
+    this.#prune();
+    return this.#guards.some((guard) => guard.slice === slice);
   }
 
-  get freeCount(): number {
-    return this.#free.length;
+  /** puts back the bytes pending writes point at, after a read into `slice` overwrote them */
+  restore(slice: Buffer): void {
+    for (const guard of this.#guards) if (guard.slice === slice) guard.saved.copy(slice);
+  }
+
+  get guards(): number {
+    this.#prune();
+    return this.#guards.length;
+  }
+
+  #prune(): void {
+    const guards = this.#guards;
+    let kept = 0;
+    for (const guard of guards) if (!written(guard.borrower, guard.upTo)) guards[kept++] = guard;
+    guards.length = kept;
   }
 }
 
-const store = new SliceStore();
+/**
+ * Whether `borrower` is done with the bytes it was given before its `bytesWritten` was `upTo`. A
+ * destroyed socket is: Node closes its handle as it destroys it, and libuv closes the descriptor
+ * then and cancels what was still to be written, so the memory is never read again.
+ */
+function written(borrower: Borrower, upTo: number): boolean {
+  return borrower.destroyed || borrower.writableLength === 0 || borrower.bytesWritten - borrower.writableLength >= upTo;
+}
+
+const shared = new SharedSlice();
 
 /** A burst with this many reads that filled a large buffer is a stream (an upload, a download) */
 const streamingReads = 2;
@@ -95,9 +131,12 @@ const largePool = new LargePool();
 /** the sink of a reader nobody reads from yet, or any more */
 export const ignoreBytes: ReadSink = () => {};
 
-/** How many released slices wait for reuse in this thread (for tests) */
-export function freeSlices(): number {
-  return store.freeCount;
+/**
+ * The slice this thread's sockets read into now, how many pending writes still guard retired
+ * ones, and how many reads into a guarded slice were handed over as copies (for tests)
+ */
+export function sharedSlice(): { slice: Buffer; guards: number; copiedReads: number } {
+  return { slice: shared.slice, guards: shared.guards, copiedReads: shared.copiedReads };
 }
 
 /** How many large buffers wait for reuse in this thread (for tests) */
@@ -120,9 +159,10 @@ export class SocketReader {
   sink: ReadSink;
   /** what the socket reads into next; undefined until the socket asks */
   #buffer: Buffer | undefined;
-  /** the socket's own slice, kept while it borrows a large buffer; undefined until it asks */
-  #slice: Buffer | undefined;
-  /** bytes of `#buffer` are still referenced: never read into it again, never reuse it */
+  /** the slice whose bytes the sink has now, and how many; undefined outside a delivery */
+  #delivering: Buffer | undefined;
+  #deliveredBytes = 0;
+  /** bytes of the large `#buffer` are still referenced: never read into it again, never reuse it */
   #lent = false;
   /** where the bytes of a lent `#buffer` were written; undefined if unknown or more than one */
   #borrower: Borrower | undefined;
@@ -159,13 +199,34 @@ export class SocketReader {
           // the socket; a stream that keeps filling the buffer, at the first read that would
           // have fit in the slice: dropping out of it at every pause would cost a read each time
           else if (bytes < (this.#fullReads >= streamingReads ? sliceBytes : largeBytes)) this.#shrink = true;
-        } else if (bytes === sliceBytes && buffer.length === sliceBytes) {
+          const view = buffer as Buffer;
+          this.sink(bytes === view.length ? view : view.subarray(0, bytes));
+          // false would pause the socket; sinks pause it themselves when they must
+          return true;
+        }
+        if (bytes === sliceBytes) {
           this.#grow = true;
           this.#fullReads = 0;
         }
-        const view = buffer as Buffer;
-        this.sink(bytes === view.length ? view : view.subarray(0, bytes));
-        // false would pause the socket; sinks pause it themselves when they must
+        const slice = buffer as Buffer;
+        if (slice !== shared.slice && shared.guarded(slice)) {
+          // a retired slice whose bytes a write still points at: those go back before anything
+          // else can run, and the sink gets a copy, which its own writes may point at for as long
+          // as they like
+          const copy = Buffer.allocUnsafeSlow(bytes);
+          slice.copy(copy, 0, 0, bytes);
+          shared.restore(slice);
+          shared.copiedReads++;
+          this.sink(copy);
+          return true;
+        }
+        this.#delivering = slice;
+        this.#deliveredBytes = bytes;
+        try {
+          this.sink(bytes === slice.length ? slice : slice.subarray(0, bytes));
+        } finally {
+          this.#delivering = undefined;
+        }
         return true;
       },
     };
@@ -173,9 +234,17 @@ export class SocketReader {
 
   /**
    * the bytes last given to the sink are still in use by a pending write on `borrower`: read into
-   * other memory until that socket has written everything it holds
+   * other memory until that socket has written everything it holds. Bytes of the shared slice
+   * can only be in use while the sink has them (everything kept past a delivery is a copy), so a
+   * lend outside one is about other memory and changes nothing.
    */
   lend(borrower: Borrower): void {
+    const buffer = this.#buffer;
+    if (buffer === undefined || buffer.length !== largeBytes) {
+      const slice = this.#delivering;
+      if (slice !== undefined) shared.guard(slice, this.#deliveredBytes, borrower);
+      return;
+    }
     // bytes of one buffer pending on two sockets: neither one's flush says the buffer is free
     this.#borrower = this.#lent && this.#borrower !== borrower ? undefined : borrower;
     // Node's getter gives undefined for a socket without write state: then only a writableLength
@@ -197,11 +266,8 @@ export class SocketReader {
     const buffer = this.#buffer;
     const lent = this.#lent;
     if (buffer !== undefined && !lent && buffer.length === largeBytes) largePool.give(buffer);
-    const slice = this.#slice;
-    if (slice !== undefined && !(lent && buffer === slice)) store.give(slice);
     this.#poolSpare();
     this.#buffer = undefined;
-    this.#slice = undefined;
     this.#borrower = undefined;
   }
 
@@ -210,34 +276,27 @@ export class SocketReader {
     // again, but should it ask, it must not get a buffer another socket now owns
     if (this.#released) return Buffer.allocUnsafe(sliceBytes);
     const current = this.#buffer;
-    const lent = this.#lent;
     const grow = this.#grow;
     const shrink = this.#shrink;
     this.#grow = false;
     this.#shrink = false;
     let next: Buffer;
-    if (current === undefined) {
-      next = this.#ownSlice();
-    } else if (current.length === largeBytes) {
+    if (current !== undefined && current.length === largeBytes) {
+      const lent = this.#lent;
       if (!lent && !shrink) return current;
       if (lent) this.#keepAsSpare(current);
       // returned before the socket reads again, so only ever one socket reads into a buffer
       else largePool.give(current);
-      next = shrink ? this.#ownSlice() : this.#large();
+      next = shrink ? shared.slice : this.#large();
+      this.#lent = false;
+      this.#borrower = undefined;
     } else {
-      // a lent slice's bytes are in a write: it is left to the collector with its slab
-      if (lent) this.#slice = undefined;
-      if (!lent && !grow) return current;
-      next = grow ? this.#large() : this.#ownSlice();
+      // the shared slice, or the one that replaced it since this socket's last read
+      next = grow ? this.#large() : shared.slice;
+      if (next === current) return current;
     }
-    this.#lent = false;
-    this.#borrower = undefined;
     this.#buffer = next;
     return next;
-  }
-
-  #ownSlice(): Buffer {
-    return (this.#slice ??= store.take());
   }
 
   /** a large buffer to read into: the spare if its write is done, else the most recently pooled */

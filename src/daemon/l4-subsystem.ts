@@ -9,7 +9,7 @@ import type { ScriptCommand, VirtualServer } from '../config/keepalived/model.ts
 import type { LoadedConfig } from '../config/load.ts';
 import { systemClock } from '../core/clock.ts';
 import type { L4DataPath } from '../l4/data-path.ts';
-import { virtualServerPolicy, VirtualServerState, type Transition } from '../l4/virtual-server-state.ts';
+import { virtualServerPolicy, VirtualServerState, type TableEntry, type Transition } from '../l4/virtual-server-state.ts';
 import type { RunningSubsystem, Subsystem } from './subsystem.ts';
 
 export interface L4SubsystemOptions {
@@ -44,21 +44,28 @@ async function startL4(loaded: LoadedConfig, log: (line: string) => void, option
   const dataPath = await options.createDataPath(loaded, log);
   log(`IPVS: using the ${dataPath.kind} data path`);
 
-  const states = new Map<string, { state: VirtualServerState; virtualServer: VirtualServer }>();
+  // `applied` is what the data path has installed, and what `show lvs` lists: ipvsadm -Ln reads the
+  // kernel's table, so a real server it no longer lists gets no new connection. The state's own
+  // table runs ahead of it while a change is being applied (an nft run takes a while on a busy host).
+  const states = new Map<string, { state: VirtualServerState; virtualServer: VirtualServer; applied: readonly TableEntry[] }>();
   const apply = async (id: string, virtualServer: VirtualServer, transition: Transition): Promise<void> => {
     for (const line of transition.logs) log(line);
     for (const action of transition.actions) runScript(action.script, log);
     if (transition.changes.length > 0) await dataPath.apply(id, virtualServer, transition.table);
+    const entry = states.get(id);
+    if (entry !== undefined) entry.applied = transition.table;
   };
   for (const vs of checks.virtualServers) {
     const { policy, warnings } = virtualServerPolicy(vs);
     for (const w of warnings) log(w);
     const state = new VirtualServerState(policy);
-    states.set(vs.id, { state, virtualServer: vs.virtualServer });
+    const entry = { state, virtualServer: vs.virtualServer, applied: [] as readonly TableEntry[] };
+    states.set(vs.id, entry);
     const first = state.start(engine.inGroup(vs.id));
     for (const line of first.logs) log(line);
     for (const action of first.actions) runScript(action.script, log);
     await dataPath.apply(vs.id, vs.virtualServer, first.table);
+    entry.applied = first.table;
   }
   // changes are applied one at a time, in order, so the kernel never sees two transactions race
   let queue: Promise<void> = Promise.resolve();
@@ -72,7 +79,7 @@ async function startL4(loaded: LoadedConfig, log: (line: string) => void, option
   engine.start();
 
   const snapshot = (): LvsVirtualServerStatus[] =>
-    [...states.entries()].map(([id, { state, virtualServer: vs }]) => {
+    [...states.entries()].map(([id, { applied, virtualServer: vs }]) => {
       const counters = dataPath.counters(id);
       const target = vs.target;
       return {
@@ -82,7 +89,7 @@ async function startL4(loaded: LoadedConfig, log: (line: string) => void, option
         scheduler: vs.scheduler ?? 'wlc',
         ...(vs.persistenceTimeoutS === undefined ? {} : { persistenceTimeoutSec: vs.persistenceTimeoutS }),
         flags: vs.schedulerFlags ?? [],
-        realServers: state.table.map((entry) => ({
+        realServers: applied.map((entry) => ({
           address: entry.address,
           port: entry.port ?? 0,
           weight: entry.weight,

@@ -34,7 +34,7 @@ interface Guard {
  * serves them all, and it stays in the CPU's caches: with a slice of each socket's own, every
  * read wrote to memory last touched some hundred reads before, and the kernel's part of the
  * proxy grew with the number of connections (get-c200, interleaved against per-socket slices:
- * 0.949x to 1.004x the CPU per request in five runs; docs/data-path.md, Reads).
+ * 0.949x to 1.004x the CPU per request in six runs, the most on a busy host; docs/data-path.md).
  *
  * What breaks that: a write the kernel did not take at once, which points into the slice until
  * it is done. Node fixes the memory of a socket's next read when the previous read is delivered,

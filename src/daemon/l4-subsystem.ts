@@ -47,19 +47,23 @@ async function startL4(loaded: LoadedConfig, log: (line: string) => void, option
   // `applied` is what the data path has installed, and what `show lvs` lists: ipvsadm -Ln reads the
   // kernel's table, so a real server it no longer lists gets no new connection. The state's own
   // table runs ahead of it while a change is being applied (an nft run takes a while on a busy host).
-  const states = new Map<string, { state: VirtualServerState; virtualServer: VirtualServer; applied: readonly TableEntry[] }>();
-  const apply = async (id: string, virtualServer: VirtualServer, transition: Transition): Promise<void> => {
+  interface Entry {
+    readonly state: VirtualServerState;
+    readonly virtualServer: VirtualServer;
+    applied: readonly TableEntry[];
+  }
+  const states = new Map<string, Entry>();
+  const apply = async (id: string, entry: Entry, transition: Transition): Promise<void> => {
     for (const line of transition.logs) log(line);
     for (const action of transition.actions) runScript(action.script, log);
-    if (transition.changes.length > 0) await dataPath.apply(id, virtualServer, transition.table);
-    const entry = states.get(id);
-    if (entry !== undefined) entry.applied = transition.table;
+    if (transition.changes.length > 0) await dataPath.apply(id, entry.virtualServer, transition.table);
+    entry.applied = transition.table;
   };
   for (const vs of checks.virtualServers) {
     const { policy, warnings } = virtualServerPolicy(vs);
     for (const w of warnings) log(w);
     const state = new VirtualServerState(policy);
-    const entry = { state, virtualServer: vs.virtualServer, applied: [] as readonly TableEntry[] };
+    const entry: Entry = { state, virtualServer: vs.virtualServer, applied: [] };
     states.set(vs.id, entry);
     const first = state.start(engine.inGroup(vs.id));
     for (const line of first.logs) log(line);
@@ -74,7 +78,7 @@ async function startL4(loaded: LoadedConfig, log: (line: string) => void, option
     const entry = states.get(event.server.group);
     if (entry === undefined) return;
     const transition = entry.state.update(engine.inGroup(event.server.group));
-    queue = queue.then(() => apply(event.server.group, entry.virtualServer, transition)).catch((error: unknown) => log(`IPVS: cannot apply: ${String(error)}`));
+    queue = queue.then(() => apply(event.server.group, entry, transition)).catch((error: unknown) => log(`IPVS: cannot apply: ${String(error)}`));
   });
   engine.start();
 

@@ -12,22 +12,8 @@ import type { LvsVirtualServerStatus, StatusSource } from '../../src/admin/sourc
 import { loadConfigs } from '../../src/config/load.ts';
 import { createL4Subsystem } from '../../src/daemon/l4-subsystem.ts';
 import type { L4DataPath } from '../../src/l4/data-path.ts';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
-
-async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitFor } from '../lib/wait.ts';
+import { freePort } from '../proxy/harness.ts';
 
 test('show lvs lists what the data path has installed, not a change still being applied', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-l4-table-'));
@@ -92,10 +78,10 @@ ${realServer(downPort)}
   assert.deepEqual(installed, [[upPort, downPort]], 'both start in the table, as with keepalived');
   assert.deepEqual(listed(), [upPort, downPort]);
   // the closed port fails its check; the data path is now applying the table without it
-  await until(() => release !== undefined, 10_000, 'the change that removes the failing server');
+  await waitFor(() => release !== undefined, { timeoutMs: 10_000, intervalMs: 20, description: 'the change that removes the failing server' });
   assert.deepEqual(listed(), [upPort, downPort], 'still installed while the change is being applied');
   release?.();
   release = undefined;
-  await until(() => installed.length === 2, 5_000, 'the change being applied');
+  await waitFor(() => installed.length === 2, { intervalMs: 20, description: 'the change being applied' });
   assert.deepEqual(listed(), [upPort], 'listed as gone once the data path has removed it');
 });
